@@ -1,0 +1,118 @@
+//! The `commtrack` command: parse flags, open the database, dispatch.
+//! Failures print one clear line to stderr and exit non-zero.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::config::{Cli, Command, ExportSchemaArgs, SeedArgs, ServeArgs};
+use crate::seed::SeedOutcome;
+
+/// Runs the command line and returns the process exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(dispatch(cli.command)) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn dispatch(command: Command) -> Result<ExitCode, String> {
+    match command {
+        Command::Serve(args) => serve(args).await,
+        Command::Migrate(args) => {
+            crate::store::open(&args.database_url).await.map_err(|e| e.to_string())?;
+            println!("database is up to date");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Seed(args) => seed(args).await,
+        Command::ExportSchema(args) => export_schema(args),
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
+    let db = crate::store::open(&args.database.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    if args.demo {
+        report_seed(crate::seed::load_demo(&db).await.map_err(|e| seed_error(&e))?);
+    }
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AddrInUse => format!("cannot listen on {}: the address is already in use", args.bind),
+            _ => format!("cannot listen on {}: {e}", args.bind),
+        })?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(%address, "commtrack listening; GraphiQL at http://{address}/graphql");
+    crate::http::serve(listener, db).await.map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn seed(args: SeedArgs) -> Result<ExitCode, String> {
+    let db = crate::store::open(&args.database.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    report_seed(crate::seed::load_demo(&db).await.map_err(|e| seed_error(&e))?);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report_seed(outcome: SeedOutcome) {
+    match outcome {
+        SeedOutcome::Loaded(counts) => tracing::info!(%counts, "demo dataset loaded"),
+        SeedOutcome::AlreadyLoaded => tracing::info!("demo dataset already loaded; nothing to do"),
+    }
+}
+
+fn seed_error(err: &crate::error::AppError) -> String {
+    match err {
+        crate::error::AppError::Internal(detail) => format!("cannot load the demo dataset: {detail}"),
+        other => format!("cannot load the demo dataset: {}", other.message()),
+    }
+}
+
+fn export_schema(args: ExportSchemaArgs) -> Result<ExitCode, String> {
+    let sdl = crate::graphql::sdl();
+    if args.check {
+        let committed = std::fs::read_to_string(&args.path)
+            .map_err(|e| format!("cannot read {}: {e}", args.path.display()))?;
+        if committed == sdl {
+            println!("{} is up to date", args.path.display());
+            Ok(ExitCode::SUCCESS)
+        } else {
+            eprintln!(
+                "{} differs from the schema in the code: run `commtrack export-schema` and commit it",
+                args.path.display()
+            );
+            Ok(ExitCode::FAILURE)
+        }
+    } else if args.path.as_os_str() == "-" {
+        print!("{sdl}");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        std::fs::write(&args.path, sdl).map_err(|e| format!("cannot write {}: {e}", args.path.display()))?;
+        println!("wrote {}", args.path.display());
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("COMMTRACK_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,0 +1,416 @@
+//! Contracts, their extension options and their cost-sharing splits. The
+//! computed dates and status come from `domain::contract_term`.
+
+use async_graphql::{Context, Enum, Object, SimpleObject, ID};
+use chrono::NaiveDate;
+use entity::{contract, cost_share, extension_option};
+use rust_decimal::Decimal;
+use sea_orm::{ColumnTrait, Condition};
+
+use crate::domain::{self, ContractTerm, SharePpm, TermOption};
+use crate::graphql::loaders::{database, load_children, load_required, loaders};
+use crate::graphql::node::global_id;
+use crate::graphql::organisations::Organisation;
+use crate::graphql::pagination::{id_page, Page};
+use crate::graphql::reach::Indicator;
+use crate::graphql::scalars::{Date, DecimalScalar, Provenance, ReportedAmount};
+use crate::graphql::services::Service;
+use crate::graphql::today;
+use crate::store::fetch::one_where;
+
+/// Where a contract is in its life on a given day, derived from its dates and
+/// its options' states (nothing needs a nightly job).
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContractStatus {
+    /// Before the start date.
+    NotStarted,
+    /// Within the initial term.
+    Active,
+    /// After the initial term, within an exercised extension.
+    InExtension,
+    /// After the current end date.
+    Expired,
+    /// Ended early by the commissioners (recorded, not derived).
+    Terminated,
+}
+
+/// How a contract was procured.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::ProcurementRoute")]
+pub enum ProcurementRoute {
+    /// An open tender.
+    OpenProcedure,
+    /// A competitive flexible procedure.
+    CompetitiveFlexible,
+    /// Awarded directly, without competition.
+    DirectAward,
+    /// Called off a framework agreement.
+    FrameworkCallOff,
+    /// A grant agreement rather than a procured contract.
+    GrantAgreement,
+    /// Not recorded.
+    Unknown,
+}
+
+/// Progress of an Equality Impact Assessment.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::EiaStatus")]
+pub enum EiaStatus {
+    /// Not started yet.
+    NotStarted,
+    /// Under way.
+    InProgress,
+    /// Completed; its actions are monitored through contracting.
+    Completed,
+}
+
+/// An extension option's state. `LAPSED` is also derived: an option still
+/// available after its decide-by date has lapsed.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptionState {
+    /// Can still be exercised or declined.
+    Available,
+    /// Exercised: the term is extended.
+    Exercised,
+    /// Declined: the term will not be extended by it.
+    Declined,
+    /// Not decided by its decide-by date.
+    Lapsed,
+}
+
+impl From<domain::OptionState> for OptionState {
+    fn from(state: domain::OptionState) -> Self {
+        match state {
+            domain::OptionState::Available => OptionState::Available,
+            domain::OptionState::Exercised => OptionState::Exercised,
+            domain::OptionState::Declined => OptionState::Declined,
+            domain::OptionState::Lapsed => OptionState::Lapsed,
+        }
+    }
+}
+
+/// The domain's view of a stored option state.
+pub fn recorded_state(state: entity::enums::OptionState) -> domain::OptionState {
+    use entity::enums::OptionState as S;
+    match state {
+        S::Available => domain::OptionState::Available,
+        S::Exercised => domain::OptionState::Exercised,
+        S::Declined => domain::OptionState::Declined,
+        S::Lapsed => domain::OptionState::Lapsed,
+    }
+}
+
+fn term_option(option: &extension_option::Model) -> TermOption {
+    TermOption {
+        sequence: option.sequence.max(0) as u32,
+        length_months: option.length_months.max(0) as u32,
+        decide_by: option.decide_by,
+        state: recorded_state(option.state),
+    }
+}
+
+/// A contract's Equality Impact Assessment.
+#[derive(SimpleObject)]
+pub struct EqualityImpactAssessment {
+    /// Its progress.
+    pub status: EiaStatus,
+    /// When it is next due for review.
+    pub review_date: Option<Date>,
+}
+
+/// A contract: a service delivered by a provider for a lead commissioner.
+pub struct Contract(pub contract::Model);
+
+impl Contract {
+    fn term(&self) -> ContractTerm {
+        ContractTerm {
+            start: self.0.start_date,
+            initial_term_months: self.0.initial_term_months.max(0) as u32,
+        }
+    }
+
+    async fn term_options(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TermOption>> {
+        let options = load_children(&loaders(ctx)?.options_by_contract, self.0.id).await?;
+        Ok(options.iter().map(term_option).collect())
+    }
+}
+
+#[Object]
+impl Contract {
+    /// The opaque global id.
+    pub async fn id(&self) -> ID {
+        global_id("Contract", self.0.id)
+    }
+    /// The contract's human reference (unique), e.g. "WYCA-SARC-2023".
+    async fn reference(&self) -> &str {
+        &self.0.reference
+    }
+    /// A short title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// The service delivered.
+    async fn service(&self, ctx: &Context<'_>) -> async_graphql::Result<Service> {
+        Ok(Service(load_required(&loaders(ctx)?.services, self.0.service_id).await?))
+    }
+    /// The organisation delivering it.
+    async fn provider(&self, ctx: &Context<'_>) -> async_graphql::Result<Organisation> {
+        Ok(Organisation(load_required(&loaders(ctx)?.organisations, self.0.provider_id).await?))
+    }
+    /// The commissioner leading it (others may share its cost: see `costShares`).
+    async fn lead_commissioner(&self, ctx: &Context<'_>) -> async_graphql::Result<Organisation> {
+        Ok(Organisation(load_required(&loaders(ctx)?.organisations, self.0.lead_commissioner_id).await?))
+    }
+    /// The first day of the contract.
+    async fn start_date(&self) -> Date {
+        Date(self.0.start_date)
+    }
+    /// The length of the initial term in months.
+    async fn initial_term_months(&self) -> i32 {
+        self.0.initial_term_months
+    }
+    /// The last day of the initial term, before any extension.
+    async fn initial_end_date(&self) -> Date {
+        Date(self.term().initial_end())
+    }
+    /// The last day of the contract as things stand on `asOf`: the initial term
+    /// extended by every exercised option. This is when it ends if nothing more
+    /// is exercised.
+    async fn current_end_date(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day to evaluate on (default: today in Europe/London).")] as_of: Option<Date>,
+    ) -> async_graphql::Result<Date> {
+        let as_of = as_of.map_or_else(today, |d| d.0);
+        Ok(Date(self.term().current_end(&self.term_options(ctx).await?, as_of)))
+    }
+    /// The latest the contract can still end on `asOf`: the initial term
+    /// extended by every option exercised or still available (declined and
+    /// lapsed options no longer count).
+    async fn maximum_end_date(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day to evaluate on (default: today in Europe/London).")] as_of: Option<Date>,
+    ) -> async_graphql::Result<Date> {
+        let as_of = as_of.map_or_else(today, |d| d.0);
+        Ok(Date(self.term().maximum_end(&self.term_options(ctx).await?, as_of)))
+    }
+    /// The end date if every option were exercised: the contract's maximum
+    /// duration as awarded, whatever has happened since.
+    async fn contractual_maximum_end_date(&self, ctx: &Context<'_>) -> async_graphql::Result<Date> {
+        Ok(Date(self.term().contractual_maximum_end(&self.term_options(ctx).await?)))
+    }
+    /// The next date by which an extension decision must be taken (the
+    /// earliest decide-by date of an option still available on `asOf`), if any.
+    async fn next_decision_date(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day to evaluate on (default: today in Europe/London).")] as_of: Option<Date>,
+    ) -> async_graphql::Result<Option<Date>> {
+        let as_of = as_of.map_or_else(today, |d| d.0);
+        Ok(self.term().next_decision_date(&self.term_options(ctx).await?, as_of).map(Date))
+    }
+    /// Where the contract is in its life on `asOf`.
+    async fn status(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day to evaluate on (default: today in Europe/London).")] as_of: Option<Date>,
+    ) -> async_graphql::Result<ContractStatus> {
+        if self.0.status == entity::enums::ContractRecordStatus::Terminated {
+            return Ok(ContractStatus::Terminated);
+        }
+        let as_of = as_of.map_or_else(today, |d| d.0);
+        Ok(match self.term().status(&self.term_options(ctx).await?, as_of) {
+            domain::ContractStatus::NotStarted => ContractStatus::NotStarted,
+            domain::ContractStatus::Active => ContractStatus::Active,
+            domain::ContractStatus::InExtension => ContractStatus::InExtension,
+            domain::ContractStatus::Expired => ContractStatus::Expired,
+        })
+    }
+    /// The value per contract year, as reported.
+    async fn annual_value(&self) -> Option<ReportedAmount> {
+        let c = &self.0;
+        ReportedAmount::from_columns(c.annual_value_pence, c.annual_value_qualifier, c.annual_value_wording.as_ref())
+    }
+    /// The total value over the contract (or the funding committed to it), as reported.
+    async fn total_value(&self) -> Option<ReportedAmount> {
+        let c = &self.0;
+        ReportedAmount::from_columns(c.total_value_pence, c.total_value_qualifier, c.total_value_wording.as_ref())
+    }
+    /// How it was procured.
+    async fn procurement_route(&self) -> ProcurementRoute {
+        self.0.procurement_route.into()
+    }
+    /// Its Equality Impact Assessment: every funded service requires one.
+    async fn equality_impact_assessment(&self) -> EqualityImpactAssessment {
+        EqualityImpactAssessment {
+            status: self.0.eia_status.into(),
+            review_date: self.0.eia_review_date.map(Date),
+        }
+    }
+    /// The agreement under which commissioners share its cost, e.g. "Collaboration agreement".
+    async fn cost_share_agreement(&self) -> Option<&str> {
+        self.0.cost_share_agreement.as_deref()
+    }
+    /// Who pays what share of its cost: the top level of the split, each share
+    /// possibly split further (see `CostShare.shares`).
+    async fn cost_shares(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CostShare>> {
+        let shares = load_children(&loaders(ctx)?.shares_by_contract, self.0.id).await?;
+        Ok(shares.into_iter().filter(|s| s.parent_id.is_none()).map(CostShare).collect())
+    }
+    /// Its extension options, in the order they would extend the term.
+    async fn extension_options(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ExtensionOption>> {
+        let options = load_children(&loaders(ctx)?.options_by_contract, self.0.id).await?;
+        Ok(options.into_iter().map(ExtensionOption).collect())
+    }
+    /// Reach and outcome indicators reported for this contract.
+    async fn indicators(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Indicator>> {
+        let rows = load_children(&loaders(ctx)?.indicators_by_contract, self.0.id).await?;
+        Ok(rows.into_iter().map(Indicator).collect())
+    }
+    /// Free-text notes.
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
+    /// Where the facts come from, and which are illustrative.
+    async fn provenance(&self) -> Provenance {
+        Provenance::from_columns(&self.0.source, self.0.is_illustrative, &self.0.illustrative_fields)
+    }
+}
+
+/// An optional extension of a contract's term.
+pub struct ExtensionOption(pub extension_option::Model);
+
+#[Object]
+impl ExtensionOption {
+    /// The opaque global id.
+    pub async fn id(&self) -> ID {
+        global_id("ExtensionOption", self.0.id)
+    }
+    /// The contract it extends.
+    async fn contract(&self, ctx: &Context<'_>) -> async_graphql::Result<Contract> {
+        Ok(Contract(load_required(&loaders(ctx)?.contracts, self.0.contract_id).await?))
+    }
+    /// Its place in the order of options (1 extends the initial term).
+    async fn sequence(&self) -> i32 {
+        self.0.sequence
+    }
+    /// How many months it adds to the term.
+    async fn length_months(&self) -> i32 {
+        self.0.length_months
+    }
+    /// The last day on which it can be exercised or declined.
+    async fn decide_by(&self) -> Date {
+        Date(self.0.decide_by)
+    }
+    /// Its state on `asOf`: an option still available after its decide-by date has lapsed.
+    async fn state(
+        &self,
+        #[graphql(desc = "The day to evaluate on (default: today in Europe/London).")] as_of: Option<Date>,
+    ) -> OptionState {
+        let as_of: NaiveDate = as_of.map_or_else(today, |d| d.0);
+        domain::effective_state(recorded_state(self.0.state), self.0.decide_by, as_of).into()
+    }
+    /// Its state as recorded, before deriving lapses.
+    async fn recorded_state(&self) -> OptionState {
+        recorded_state(self.0.state).into()
+    }
+    /// The day it was exercised or declined.
+    async fn decided_on(&self) -> Option<Date> {
+        self.0.decided_on.map(Date)
+    }
+    /// A note on the decision.
+    async fn decision_note(&self) -> Option<&str> {
+        self.0.decision_note.as_deref()
+    }
+    /// Where the facts come from, and which are illustrative.
+    async fn provenance(&self) -> Provenance {
+        Provenance::from_columns(&self.0.source, self.0.is_illustrative, &self.0.illustrative_fields)
+    }
+}
+
+/// One party's share of a contract's cost. Shares are percentages of their
+/// parent: the shares at every level sum to exactly 100.
+pub struct CostShare(pub cost_share::Model);
+
+#[Object]
+impl CostShare {
+    /// The opaque global id.
+    pub async fn id(&self) -> ID {
+        global_id("CostShare", self.0.id)
+    }
+    /// The contract whose cost is shared.
+    async fn contract(&self, ctx: &Context<'_>) -> async_graphql::Result<Contract> {
+        Ok(Contract(load_required(&loaders(ctx)?.contracts, self.0.contract_id).await?))
+    }
+    /// The party that pays this share (or splits it further among `shares`).
+    async fn party(&self, ctx: &Context<'_>) -> async_graphql::Result<Organisation> {
+        Ok(Organisation(load_required(&loaders(ctx)?.organisations, self.0.organisation_id).await?))
+    }
+    /// The share as a percentage of its parent share (of the whole contract at
+    /// the top level), exact, e.g. `"50"` or `"17.5"`.
+    async fn percentage(&self) -> async_graphql::Result<DecimalScalar> {
+        Ok(DecimalScalar(share_of(&self.0)?.percentage()))
+    }
+    /// The share as a percentage of the whole contract: the product of this
+    /// share and its ancestors' shares (e.g. 50% of 40% is `"20"`).
+    async fn percentage_of_contract(&self, ctx: &Context<'_>) -> async_graphql::Result<DecimalScalar> {
+        let all = load_children(&loaders(ctx)?.shares_by_contract, self.0.contract_id).await?;
+        let mut percentage = share_of(&self.0)?.percentage();
+        let mut parent = self.0.parent_id;
+        while let Some(id) = parent {
+            let Some(ancestor) = all.iter().find(|s| s.id == id) else { break };
+            percentage = percentage * share_of(ancestor)?.percentage() / Decimal::ONE_HUNDRED;
+            parent = ancestor.parent_id;
+        }
+        Ok(DecimalScalar(percentage.normalize()))
+    }
+    /// How this share is split further among other parties (empty when this party pays it all).
+    async fn shares(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CostShare>> {
+        let all = load_children(&loaders(ctx)?.shares_by_contract, self.0.contract_id).await?;
+        Ok(all.into_iter().filter(|s| s.parent_id == Some(self.0.id)).map(CostShare).collect())
+    }
+    /// Where the facts come from, and which are illustrative.
+    async fn provenance(&self) -> Provenance {
+        Provenance::from_columns(&self.0.source, self.0.is_illustrative, &self.0.illustrative_fields)
+    }
+}
+
+fn share_of(row: &cost_share::Model) -> Result<SharePpm, crate::error::AppError> {
+    SharePpm::from_ppm(row.share_ppm.max(0) as u32)
+        .map_err(|err| crate::error::AppError::internal(format!("stored cost share {} is invalid: {err}", row.id)))
+}
+
+/// Queries about contracts.
+#[derive(Default)]
+pub struct ContractQuery;
+
+#[Object]
+impl ContractQuery {
+    /// Every contract, in id order.
+    async fn contracts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<Page<Contract>> {
+        Ok(id_page::<contract::Entity, _>(ctx, contract::Column::Id, Condition::all(), first, after, Contract).await?)
+    }
+    /// The contract with this reference (e.g. "WYCA-SARC-2023"), if any.
+    async fn contract(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The contract's reference.")] reference: String,
+    ) -> async_graphql::Result<Option<Contract>> {
+        Ok(one_where::<contract::Entity>(database(ctx)?, contract::Column::Reference.eq(reference)).await?.map(Contract))
+    }
+    /// Every extension option, in id order.
+    async fn extension_options(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<Page<ExtensionOption>> {
+        Ok(id_page::<extension_option::Entity, _>(ctx, extension_option::Column::Id, Condition::all(), first, after, ExtensionOption).await?)
+    }
+}

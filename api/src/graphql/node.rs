@@ -1,0 +1,120 @@
+//! Global object identity: every object has an opaque `ID` (base64 of
+//! `Type:id`) that `node(id:)` resolves, whatever its type.
+
+use async_graphql::{Context, Interface, Object, ID};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
+use crate::error::{AppError, AppResult};
+use crate::graphql::contracts::{Contract, CostShare, ExtensionOption};
+use crate::graphql::grants::{GrantAward, GrantProgramme, GrantRound};
+use crate::graphql::loaders::loaders;
+use crate::graphql::organisations::{Area, Organisation, Theme};
+use crate::graphql::reach::{Indicator, Observation};
+use crate::graphql::services::{FundingStream, Service};
+use crate::graphql::spend::{Budget, SpendLine};
+
+/// The opaque global id of row `id` of type `type_name`.
+pub fn global_id(type_name: &str, id: i64) -> ID {
+    ID(URL_SAFE_NO_PAD.encode(format!("{type_name}:{id}")))
+}
+
+/// Splits a global id into its type name and row id.
+pub fn parse_global_id(id: &str) -> AppResult<(String, i64)> {
+    let bad = || AppError::bad_input("ID_INVALID", format!("id: {id:?} is not an id issued by this API"));
+    let bytes = URL_SAFE_NO_PAD.decode(id).map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    let (type_name, key) = text.split_once(':').ok_or_else(bad)?;
+    let key = key.parse().map_err(|_| bad())?;
+    Ok((type_name.to_owned(), key))
+}
+
+/// Any object with a global id.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "The object's opaque global id."))]
+#[allow(clippy::large_enum_variant)]
+pub enum Node {
+    /// An organisation.
+    Organisation(Organisation),
+    /// An area.
+    Area(Area),
+    /// A theme.
+    Theme(Theme),
+    /// A funding stream.
+    FundingStream(FundingStream),
+    /// A service.
+    Service(Service),
+    /// A contract.
+    Contract(Contract),
+    /// An extension option.
+    ExtensionOption(ExtensionOption),
+    /// A cost share.
+    CostShare(CostShare),
+    /// A grant programme.
+    GrantProgramme(GrantProgramme),
+    /// A grant round.
+    GrantRound(GrantRound),
+    /// A grant award.
+    GrantAward(GrantAward),
+    /// A budget.
+    Budget(Budget),
+    /// A spend line.
+    SpendLine(SpendLine),
+    /// An indicator.
+    Indicator(Indicator),
+    /// An observation.
+    Observation(Observation),
+}
+
+/// Resolves a global id to its object, or `None` when no such object exists.
+pub async fn resolve_node(ctx: &Context<'_>, id: &str) -> AppResult<Option<Node>> {
+    use entity::*;
+    use sea_orm::EntityTrait;
+    let (type_name, key) = parse_global_id(id)?;
+    let l = loaders(ctx)?;
+    let db = crate::graphql::loaders::database(ctx)?;
+    Ok(match type_name.as_str() {
+        "Organisation" => l.organisations.load_one(key).await?.map(|m| Node::Organisation(Organisation(m))),
+        "Area" => l.areas.load_one(key).await?.map(|m| Node::Area(Area(m))),
+        "Theme" => l.themes.load_one(key).await?.map(|m| Node::Theme(Theme(m))),
+        "FundingStream" => l.funding_streams.load_one(key).await?.map(|m| Node::FundingStream(FundingStream(m))),
+        "Service" => l.services.load_one(key).await?.map(|m| Node::Service(Service(m))),
+        "Contract" => l.contracts.load_one(key).await?.map(|m| Node::Contract(Contract(m))),
+        "GrantProgramme" => l.grant_programmes.load_one(key).await?.map(|m| Node::GrantProgramme(GrantProgramme(m))),
+        "GrantRound" => l.grant_rounds.load_one(key).await?.map(|m| Node::GrantRound(GrantRound(m))),
+        "Indicator" => l.indicators.load_one(key).await?.map(|m| Node::Indicator(Indicator(m))),
+        // Rarely fetched alone: a direct lookup rather than a loader each.
+        "ExtensionOption" => extension_option::Entity::find_by_id(key).one(db).await?.map(|m| Node::ExtensionOption(ExtensionOption(m))),
+        "CostShare" => cost_share::Entity::find_by_id(key).one(db).await?.map(|m| Node::CostShare(CostShare(m))),
+        "GrantAward" => grant_award::Entity::find_by_id(key).one(db).await?.map(|m| Node::GrantAward(GrantAward(m))),
+        "Budget" => budget::Entity::find_by_id(key).one(db).await?.map(|m| Node::Budget(Budget(m))),
+        "SpendLine" => spend_line::Entity::find_by_id(key).one(db).await?.map(|m| Node::SpendLine(SpendLine(m))),
+        "Observation" => observation::Entity::find_by_id(key).one(db).await?.map(|m| Node::Observation(Observation(m))),
+        _ => None,
+    })
+}
+
+/// The `node` and `nodes` queries.
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// Fetches any object by its global id; null when it does not exist.
+    async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "A global id.")] id: ID) -> async_graphql::Result<Option<Node>> {
+        Ok(resolve_node(ctx, &id).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn global_ids_round_trip() {
+        let id = global_id("Contract", 42);
+        assert_eq!(parse_global_id(&id).unwrap(), ("Contract".to_owned(), 42));
+        assert!(parse_global_id("not base64!").is_err());
+        assert!(parse_global_id(&URL_SAFE_NO_PAD.encode("Contract")).is_err());
+    }
+}

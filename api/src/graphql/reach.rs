@@ -1,0 +1,190 @@
+//! Reach and outcome figures: indicators and their observations per period.
+
+use async_graphql::{Context, Enum, Object, ID};
+use entity::{indicator, observation};
+use sea_orm::{ColumnTrait, Condition};
+
+use crate::domain::FinancialYear;
+use crate::graphql::contracts::Contract;
+use crate::graphql::grants::GrantRound;
+use crate::graphql::loaders::{database, load_children, load_required, loaders};
+use crate::graphql::node::global_id;
+use crate::graphql::organisations::Organisation;
+use crate::graphql::pagination::{id_page, Page};
+use crate::graphql::scalars::{decimal_from_e4, Date, DecimalScalar, FinancialYearScalar, Provenance, Qualifier, ReportedValue};
+use crate::graphql::services::Service;
+use crate::store::fetch::one_where;
+
+/// The unit of an indicator's values.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::IndicatorUnit")]
+pub enum IndicatorUnit {
+    /// People (reached, trained, supported).
+    People,
+    /// A percentage from 0 to 100.
+    Percent,
+    /// Cases.
+    Cases,
+    /// Referrals.
+    Referrals,
+    /// A count of anything else.
+    Count,
+}
+
+/// How an indicator's observations combine across periods and subjects.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::Aggregation")]
+pub enum Aggregation {
+    /// Additive: values over disjoint periods add up (people reached per year).
+    Sum,
+    /// Not additive: only the latest value stands (a satisfaction rate, a caseload).
+    Latest,
+}
+
+/// A reach or outcome measure (young people reached, victim satisfaction...)
+/// for one subject: a service, contract, grant round or organisation.
+pub struct Indicator(pub indicator::Model);
+
+#[Object]
+impl Indicator {
+    /// The opaque global id.
+    pub async fn id(&self) -> ID {
+        global_id("Indicator", self.0.id)
+    }
+    /// A unique code, e.g. "VRP-YOUNG-PEOPLE-REACHED".
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// What is measured.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// More on the measure.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// The unit of its values.
+    async fn unit(&self) -> IndicatorUnit {
+        self.0.unit.into()
+    }
+    /// Whether values add up across periods (`SUM`) or only the latest stands (`LATEST`).
+    async fn aggregation(&self) -> Aggregation {
+        self.0.aggregation.into()
+    }
+    /// The service measured, if the subject is a service.
+    async fn service(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Service>> {
+        let Some(id) = self.0.service_id else { return Ok(None) };
+        Ok(loaders(ctx)?.services.load_one(id).await?.map(Service))
+    }
+    /// The contract measured, if the subject is a contract.
+    async fn contract(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Contract>> {
+        let Some(id) = self.0.contract_id else { return Ok(None) };
+        Ok(loaders(ctx)?.contracts.load_one(id).await?.map(Contract))
+    }
+    /// The grant round measured, if the subject is a grant round.
+    async fn grant_round(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<GrantRound>> {
+        let Some(id) = self.0.round_id else { return Ok(None) };
+        Ok(loaders(ctx)?.grant_rounds.load_one(id).await?.map(GrantRound))
+    }
+    /// The organisation measured, if the subject is an organisation.
+    async fn organisation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
+        let Some(id) = self.0.organisation_id else { return Ok(None) };
+        Ok(loaders(ctx)?.organisations.load_one(id).await?.map(Organisation))
+    }
+    /// Its observations, oldest period first.
+    async fn observations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Observation>> {
+        let rows = load_children(&loaders(ctx)?.observations_by_indicator, self.0.id).await?;
+        Ok(rows.into_iter().map(Observation).collect())
+    }
+    /// The observation with the latest period end, if any.
+    async fn latest_observation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Observation>> {
+        let rows = load_children(&loaders(ctx)?.observations_by_indicator, self.0.id).await?;
+        Ok(rows.into_iter().last().map(Observation))
+    }
+}
+
+/// An indicator's value over one period, with its target and baseline.
+pub struct Observation(pub observation::Model);
+
+#[Object]
+impl Observation {
+    /// The opaque global id.
+    pub async fn id(&self) -> ID {
+        global_id("Observation", self.0.id)
+    }
+    /// The indicator observed.
+    async fn indicator(&self, ctx: &Context<'_>) -> async_graphql::Result<Indicator> {
+        Ok(Indicator(load_required(&loaders(ctx)?.indicators, self.0.indicator_id).await?))
+    }
+    /// The first day of the period (equal to `periodEnd` for a figure "as of" a day).
+    async fn period_start(&self) -> Date {
+        Date(self.0.period_start)
+    }
+    /// The last day of the period.
+    async fn period_end(&self) -> Date {
+        Date(self.0.period_end)
+    }
+    /// The financial year of the period, when it lies within one.
+    async fn financial_year(&self) -> Option<FinancialYearScalar> {
+        let year = FinancialYear::containing(self.0.period_start);
+        year.contains(self.0.period_end).then_some(FinancialYearScalar(year))
+    }
+    /// The observed value as reported; null when only a target is known.
+    async fn value(&self) -> Option<ReportedValue> {
+        Some(ReportedValue {
+            value: decimal_from_e4(self.0.value_e4?),
+            qualifier: self.0.qualifier.map(Qualifier::from).unwrap_or(Qualifier::Exact),
+            wording: self.0.wording.clone(),
+        })
+    }
+    /// The target for the period, if any.
+    async fn target(&self) -> Option<DecimalScalar> {
+        self.0.target_e4.map(decimal_from_e4)
+    }
+    /// The baseline the period is compared with, if any.
+    async fn baseline(&self) -> Option<DecimalScalar> {
+        self.0.baseline_e4.map(decimal_from_e4)
+    }
+    /// Notes on the figure.
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
+    /// Where the figure comes from, and whether it is illustrative.
+    async fn provenance(&self) -> Provenance {
+        Provenance::from_columns(&self.0.source, self.0.is_illustrative, &self.0.illustrative_fields)
+    }
+}
+
+/// Queries about reach and outcomes.
+#[derive(Default)]
+pub struct ReachQuery;
+
+#[Object]
+impl ReachQuery {
+    /// Every indicator, in id order.
+    async fn indicators(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<Page<Indicator>> {
+        Ok(id_page::<indicator::Entity, _>(ctx, indicator::Column::Id, Condition::all(), first, after, Indicator).await?)
+    }
+    /// The indicator with this code, if any.
+    async fn indicator(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The indicator's code.")] code: String,
+    ) -> async_graphql::Result<Option<Indicator>> {
+        Ok(one_where::<indicator::Entity>(database(ctx)?, indicator::Column::Code.eq(code)).await?.map(Indicator))
+    }
+    /// Every observation, in id order.
+    async fn observations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<Page<Observation>> {
+        Ok(id_page::<observation::Entity, _>(ctx, observation::Column::Id, Condition::all(), first, after, Observation).await?)
+    }
+}

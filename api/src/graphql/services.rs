@@ -1,0 +1,170 @@
+//! Services (what is commissioned) and funding streams.
+
+use async_graphql::{Context, Enum, Object, ID};
+use entity::{funding_stream, service};
+use sea_orm::{ColumnTrait, Condition};
+
+use crate::graphql::contracts::Contract;
+use crate::graphql::loaders::{database, load_children, load_many, loaders};
+use crate::graphql::node::global_id;
+use crate::graphql::organisations::{Area, Organisation, Theme};
+use crate::graphql::pagination::{id_page, Page};
+use crate::graphql::reach::Indicator;
+use crate::graphql::scalars::Provenance;
+use crate::graphql::spend::{Budget, SpendLine};
+use crate::store::fetch::one_where;
+
+/// Where a service stands.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::ServiceStatus")]
+pub enum ServiceStatus {
+    /// Planned or under discussion, not yet delivered.
+    Proposed,
+    /// Being delivered.
+    Active,
+    /// Being delivered while its continuation is reviewed.
+    UnderReview,
+    /// No longer delivered (or, for research, completed).
+    Ended,
+}
+
+/// A commissioned service, e.g. the Adult Sexual Assault Referral Centre.
+pub struct Service(pub service::Model);
+
+#[Object]
+impl Service {
+    /// The opaque global id.
+    pub async fn id(&self) -> ID {
+        global_id("Service", self.0.id)
+    }
+    /// A short unique code, e.g. "SARC".
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// The service's name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// What the service does.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// Where the service stands.
+    async fn status(&self) -> ServiceStatus {
+        self.0.status.into()
+    }
+    /// The commissioning budget funding stream that pays for it.
+    async fn funding_stream(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<FundingStream>> {
+        let Some(id) = self.0.funding_stream_id else { return Ok(None) };
+        Ok(loaders(ctx)?.funding_streams.load_one(id).await?.map(FundingStream))
+    }
+    /// The programme this service is part of (e.g. an A&E Navigator within the VRP's interventions).
+    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Service>> {
+        let Some(id) = self.0.parent_id else { return Ok(None) };
+        Ok(loaders(ctx)?.services.load_one(id).await?.map(Service))
+    }
+    /// The services that are part of this one.
+    async fn parts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Service>> {
+        let rows = load_children(&loaders(ctx)?.services_by_parent, self.0.id).await?;
+        Ok(rows.into_iter().map(Service).collect())
+    }
+    /// The districts, counties or region it covers.
+    async fn areas(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Area>> {
+        let l = loaders(ctx)?;
+        let links = load_children(&l.areas_by_service, self.0.id).await?;
+        Ok(load_many(&l.areas, links.iter().map(|x| x.area_id)).await?.into_iter().map(Area).collect())
+    }
+    /// The themes it addresses.
+    async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Theme>> {
+        let l = loaders(ctx)?;
+        let links = load_children(&l.themes_by_service, self.0.id).await?;
+        Ok(load_many(&l.themes, links.iter().map(|x| x.theme_id)).await?.into_iter().map(Theme).collect())
+    }
+    /// Partner organisations involved in delivering it.
+    async fn partners(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Organisation>> {
+        let l = loaders(ctx)?;
+        let links = load_children(&l.partners_by_service, self.0.id).await?;
+        Ok(load_many(&l.organisations, links.iter().map(|x| x.organisation_id))
+            .await?
+            .into_iter()
+            .map(Organisation)
+            .collect())
+    }
+    /// Its contracts, by start date.
+    async fn contracts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Contract>> {
+        let rows = load_children(&loaders(ctx)?.contracts_by_service, self.0.id).await?;
+        Ok(rows.into_iter().map(Contract).collect())
+    }
+    /// Its reach and outcome indicators.
+    async fn indicators(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Indicator>> {
+        let rows = load_children(&loaders(ctx)?.indicators_by_service, self.0.id).await?;
+        Ok(rows.into_iter().map(Indicator).collect())
+    }
+    /// Spend recorded against it, by financial year and quarter.
+    async fn spend_lines(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SpendLine>> {
+        let rows = load_children(&loaders(ctx)?.spend_by_service, self.0.id).await?;
+        Ok(rows.into_iter().map(SpendLine).collect())
+    }
+    /// Where the facts come from, and which are illustrative.
+    async fn provenance(&self) -> Provenance {
+        Provenance::from_columns(&self.0.source, self.0.is_illustrative, &self.0.illustrative_fields)
+    }
+}
+
+/// A commissioning budget funding stream, e.g. "Victims of Crime".
+pub struct FundingStream(pub funding_stream::Model);
+
+#[Object]
+impl FundingStream {
+    /// The opaque global id.
+    pub async fn id(&self) -> ID {
+        global_id("FundingStream", self.0.id)
+    }
+    /// The stream's name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// What the stream funds.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// Its budgets, by financial year.
+    async fn budgets(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Budget>> {
+        let rows = load_children(&loaders(ctx)?.budgets_by_stream, self.0.id).await?;
+        Ok(rows.into_iter().map(Budget).collect())
+    }
+}
+
+/// Queries about services and funding streams.
+#[derive(Default)]
+pub struct ServiceQuery;
+
+#[Object]
+impl ServiceQuery {
+    /// Every service, in id order.
+    async fn services(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<Page<Service>> {
+        Ok(id_page::<service::Entity, _>(ctx, service::Column::Id, Condition::all(), first, after, Service).await?)
+    }
+    /// The service with this code (e.g. "SARC"), if any.
+    async fn service(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The service's code.")] code: String,
+    ) -> async_graphql::Result<Option<Service>> {
+        Ok(one_where::<service::Entity>(database(ctx)?, service::Column::Code.eq(code)).await?.map(Service))
+    }
+    /// Every funding stream, in id order.
+    async fn funding_streams(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<Page<FundingStream>> {
+        Ok(id_page::<funding_stream::Entity, _>(ctx, funding_stream::Column::Id, Condition::all(), first, after, FundingStream).await?)
+    }
+}

@@ -1,0 +1,165 @@
+//! Batched reads shared by every area: load many rows by id, or the children
+//! of many parents, in one `IN (...)` query. The GraphQL loaders are built on
+//! these, so a page of 100 contracts costs one query per relation, not 100.
+
+use std::collections::HashMap;
+use std::marker::PhantomData;
+
+use async_graphql::dataloader::Loader;
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use crate::error::{AppError, AppResult};
+
+/// A row with a 64-bit surrogate id.
+pub trait Keyed {
+    /// The row's id.
+    fn key(&self) -> i64;
+}
+
+macro_rules! keyed {
+    ($($module:ident),* $(,)?) => {
+        $(impl Keyed for entity::$module::Model {
+            fn key(&self) -> i64 {
+                self.id
+            }
+        })*
+    };
+}
+
+keyed!(
+    organisation,
+    area,
+    theme,
+    funding_stream,
+    service,
+    contract,
+    extension_option,
+    cost_share,
+    grant_programme,
+    grant_round,
+    grant_award,
+    budget,
+    spend_line,
+    indicator,
+    observation,
+);
+
+/// Loads rows of `E` by id.
+pub struct ById<E: EntityTrait> {
+    db: DatabaseConnection,
+    id: E::Column,
+}
+
+impl<E: EntityTrait> ById<E> {
+    /// A loader of `E` keyed by its `id` column.
+    pub fn new(db: DatabaseConnection, id: E::Column) -> Self {
+        ById { db, id }
+    }
+}
+
+impl<E> Loader<i64> for ById<E>
+where
+    E: EntityTrait,
+    E::Model: Keyed + Clone + Send + Sync,
+{
+    type Value = E::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, E::Model>> {
+        let rows = E::find()
+            .filter(self.id.is_in(keys.iter().copied()))
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|row| (row.key(), row)).collect())
+    }
+}
+
+/// Loads the rows of `E` that belong to each of many parents, in a stable order.
+pub struct ByParent<E: EntityTrait> {
+    db: DatabaseConnection,
+    parent: E::Column,
+    parent_of: fn(&E::Model) -> Option<i64>,
+    order: Vec<E::Column>,
+    _entity: PhantomData<E>,
+}
+
+impl<E: EntityTrait> ByParent<E> {
+    /// A loader of `E` grouped by the foreign key `parent` (read back from a
+    /// row with `parent_of`), each group ordered by `order`.
+    pub fn new(
+        db: DatabaseConnection,
+        parent: E::Column,
+        parent_of: fn(&E::Model) -> Option<i64>,
+        order: Vec<E::Column>,
+    ) -> Self {
+        ByParent {
+            db,
+            parent,
+            parent_of,
+            order,
+            _entity: PhantomData,
+        }
+    }
+}
+
+impl<E> Loader<i64> for ByParent<E>
+where
+    E: EntityTrait,
+    E::Model: Clone + Send + Sync,
+{
+    type Value = Vec<E::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Vec<E::Model>>> {
+        let mut query = E::find().filter(self.parent.is_in(keys.iter().copied()));
+        for column in &self.order {
+            query = query.order_by_asc(*column);
+        }
+        let mut groups: HashMap<i64, Vec<E::Model>> = HashMap::new();
+        for row in query.all(&self.db).await? {
+            if let Some(parent) = (self.parent_of)(&row) {
+                groups.entry(parent).or_default().push(row);
+            }
+        }
+        Ok(groups)
+    }
+}
+
+/// One page of `E` in id order, after the row with id `after`, at most
+/// `limit + 1` rows so that the caller can tell whether another page follows.
+pub async fn page_by_id<E>(
+    db: &DatabaseConnection,
+    id: E::Column,
+    condition: Condition,
+    after: Option<i64>,
+    limit: u64,
+) -> AppResult<Vec<E::Model>>
+where
+    E: EntityTrait,
+{
+    let mut query = E::find().filter(condition);
+    if let Some(after) = after {
+        query = query.filter(id.gt(after));
+    }
+    Ok(query.order_by_asc(id).limit(limit + 1).all(db).await?)
+}
+
+/// How many rows of `E` match `condition`.
+pub async fn count<E>(db: &DatabaseConnection, condition: Condition) -> AppResult<u64>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+{
+    use sea_orm::PaginatorTrait;
+    Ok(E::find().filter(condition).count(db).await?)
+}
+
+/// The one row of `E` matching `condition` (a unique key), if any.
+pub async fn one_where<E: EntityTrait>(
+    db: &DatabaseConnection,
+    condition: impl sea_orm::sea_query::IntoCondition,
+) -> AppResult<Option<E::Model>> {
+    Ok(E::find().filter(condition).one(db).await?)
+}

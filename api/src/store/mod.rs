@@ -1,0 +1,161 @@
+//! Database access: connecting, migrating, and one module per area of the
+//! domain. Nothing above this layer writes SQL.
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+
+pub mod fetch;
+
+/// Why the database could not be opened; each variant is one clear line for
+/// the command line.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// The URL is not one commtrack understands.
+    #[error("bad database URL {url:?}: expected sqlite://FILE or postgres://USER@HOST:PORT/DB")]
+    BadUrl {
+        /// The URL as given (any password removed).
+        url: String,
+    },
+    /// The database did not answer or refused the connection.
+    #[error("cannot reach the database at {url}: {reason}")]
+    Unreachable {
+        /// The URL as given (any password removed).
+        url: String,
+        /// The driver's one-line reason.
+        reason: String,
+    },
+    /// Migrating the schema failed.
+    #[error("cannot migrate the database at {url}: {reason}")]
+    Migration {
+        /// The URL as given (any password removed).
+        url: String,
+        /// The one-line reason.
+        reason: String,
+    },
+}
+
+/// The backends commtrack runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded default.
+    Sqlite,
+    /// The production backend.
+    Postgres,
+}
+
+impl Backend {
+    /// Recognises a database URL's backend from its scheme.
+    pub fn of_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+/// Removes a password from a URL before it is printed or logged.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Opens a connection pool. An SQLite file is created if missing and runs in
+/// WAL mode with a busy timeout, so readers never block the writer.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
+    let shown = redact_url(url);
+    let backend = Backend::of_url(url).ok_or_else(|| ConnectError::BadUrl { url: shown.clone() })?;
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    match backend {
+        Backend::Sqlite => {
+            options
+                .max_connections(8)
+                .min_connections(1)
+                .map_sqlx_sqlite_opts(|opts: SqliteConnectOptions| {
+                    opts.create_if_missing(true)
+                        .journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Normal)
+                        .foreign_keys(true)
+                        .busy_timeout(Duration::from_secs(5))
+                });
+        }
+        Backend::Postgres => {
+            options.max_connections(16).min_connections(1);
+        }
+    }
+    Database::connect(options).await.map_err(|err| match err {
+        sea_orm::DbErr::Conn(sea_orm::RuntimeErr::SqlxError(sqlx_err))
+            if matches!(*sqlx_err, sea_orm::sqlx::Error::Configuration(_)) =>
+        {
+            ConnectError::BadUrl { url: shown.clone() }
+        }
+        other => ConnectError::Unreachable {
+            url: shown.clone(),
+            reason: one_line(&other.to_string()),
+        },
+    })
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection, url: &str) -> Result<(), ConnectError> {
+    Migrator::up(db, None)
+        .await
+        .map_err(|err| ConnectError::Migration {
+            url: redact_url(url),
+            reason: one_line(&err.to_string()),
+        })
+}
+
+/// Connects and migrates: what every command that needs the database does first.
+pub async fn open(url: &str) -> Result<DatabaseConnection, ConnectError> {
+    let db = connect(url).await?;
+    migrate(&db, url).await?;
+    Ok(db)
+}
+
+fn one_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_backends() {
+        assert_eq!(Backend::of_url("sqlite://commtrack.db"), Some(Backend::Sqlite));
+        assert_eq!(Backend::of_url("sqlite::memory:"), Some(Backend::Sqlite));
+        assert_eq!(Backend::of_url("postgres://postgres@127.0.0.1/db"), Some(Backend::Postgres));
+        assert_eq!(Backend::of_url("mysql://x"), None);
+    }
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact_url("sqlite://x.db"), "sqlite://x.db");
+    }
+
+    #[tokio::test]
+    async fn bad_url_is_one_clear_line() {
+        let err = connect("mysql://nope").await.unwrap_err();
+        assert!(matches!(err, ConnectError::BadUrl { .. }), "{err}");
+    }
+}

@@ -1,0 +1,19 @@
+//! `grant_award_areas`: An area a grant award covers.
+
+use sea_orm::entity::prelude::*;
+
+/// An area a grant award covers.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "grant_award_areas")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub award_id: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub area_id: i64,
+}
+
+/// Relations are resolved by batched loaders in `api`, not by joins here.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,28 @@
+//! `services`: A commissioned service.
+
+use sea_orm::entity::prelude::*;
+
+use crate::enums::*;
+
+/// A commissioned service.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "services")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub status: ServiceStatus,
+    pub funding_stream_id: Option<i64>,
+    pub parent_id: Option<i64>,
+    pub source: Option<String>,
+    pub is_illustrative: bool,
+    pub illustrative_fields: Option<String>,
+}
+
+/// Relations are resolved by batched loaders in `api`, not by joins here.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,97 @@
+//! The HTTP surface: health, GraphiQL served offline, request ids, page bounds.
+
+mod common;
+
+use common::TestApp;
+use serde_json::json;
+
+#[tokio::test]
+async fn healthz_answers() {
+    let app = TestApp::empty().await;
+    let response = app.client.get(format!("{}/healthz", app.base)).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn browsers_get_graphiql_with_local_assets_only() {
+    let app = TestApp::empty().await;
+    let page = app
+        .client
+        .get(format!("{}/graphql", app.base))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("graphiql"), "not the GraphiQL page");
+    assert!(!html.contains("https://") && !html.contains("http://"), "GraphiQL must not load from a CDN");
+    let asset = html
+        .split('"')
+        .find(|part| part.starts_with("/graphiql/assets/") && part.ends_with(".js"))
+        .expect("the page loads its scripts from this server");
+    let script = app.client.get(format!("{}{asset}", app.base)).send().await.unwrap();
+    assert_eq!(script.status(), 200);
+    assert!(script.bytes().await.unwrap().len() > 1000);
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let app = TestApp::empty().await;
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.base))
+        .json(&json!({ "query": "{ __typename }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let id = response.headers().get("x-request-id").expect("a request id").to_str().unwrap();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+}
+
+#[tokio::test]
+async fn page_size_is_bounded_with_a_clear_error() {
+    let app = TestApp::demo().await;
+    for first in [0, 101] {
+        let response = app
+            .graphql("query($first: Int) { contracts(first: $first) { nodes { reference } } }", json!({ "first": first }))
+            .await;
+        let error = &response["errors"][0];
+        assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{response}");
+        assert_eq!(error["extensions"]["rule"], "PAGE_SIZE_OUT_OF_RANGE");
+        assert!(error["message"].as_str().unwrap().starts_with("first:"), "{error}");
+    }
+}
+
+#[tokio::test]
+async fn pages_follow_cursors_without_gaps_and_count_only_when_asked() {
+    let app = TestApp::demo().await;
+    let query = "query($after: String) { organisations(first: 5, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { name } } }";
+    let mut after = serde_json::Value::Null;
+    let mut seen = Vec::new();
+    let total = loop {
+        let data = app.data(query, json!({ "after": after })).await;
+        let page = &data["organisations"];
+        let total = page["totalCount"].as_u64().unwrap();
+        seen.extend(page["nodes"].as_array().unwrap().iter().map(|n| n["name"].as_str().unwrap().to_owned()));
+        if !page["pageInfo"]["hasNextPage"].as_bool().unwrap() {
+            break total;
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    };
+    assert_eq!(seen.len() as u64, total);
+    let unique: std::collections::HashSet<_> = seen.iter().collect();
+    assert_eq!(unique.len(), seen.len(), "no organisation repeats across pages");
+    assert!(total >= 20);
+}
+
+#[tokio::test]
+async fn dates_refuse_json_numbers() {
+    let app = TestApp::demo().await;
+    let response = app
+        .graphql("query($d: Date) { contracts { nodes { currentEndDate(asOf: $d) } } }", json!({ "d": 20230401 }))
+        .await;
+    assert!(response["errors"][0]["message"].as_str().unwrap().contains("Date"), "{response}");
+}
