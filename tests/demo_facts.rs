@@ -21,7 +21,10 @@ async fn sarc_contract_terms_dates_option_and_nested_split() {
     let c = &data["contract"];
     assert_eq!(c["reference"], "WYCA-SARC-2023");
     assert_eq!(c["service"]["code"], "SARC");
-    assert_eq!(c["service"]["areas"], json!([{ "name": "Yorkshire and the Humber", "kind": "REGION" }]));
+    assert_eq!(
+        c["service"]["areas"],
+        json!([{ "name": "Yorkshire and the Humber", "kind": "REGION" }])
+    );
     assert_eq!(c["provider"]["name"], "Mountain Healthcare");
     assert_eq!(c["startDate"], "2023-04-01");
     assert_eq!(c["initialTermMonths"], 48);
@@ -45,7 +48,10 @@ async fn sarc_contract_terms_dates_option_and_nested_split() {
 
     let shares = c["costShares"].as_array().expect("cost shares");
     assert_eq!(shares.len(), 2);
-    assert_eq!(shares[0]["party"]["name"], "Yorkshire and the Humber Police and Crime Commissioners");
+    assert_eq!(
+        shares[0]["party"]["name"],
+        "Yorkshire and the Humber Police and Crime Commissioners"
+    );
     assert_eq!(shares[0]["percentage"], "50");
     assert_eq!(shares[1]["party"]["name"], "NHS England");
     assert_eq!(shares[1]["percentage"], "50");
@@ -55,7 +61,10 @@ async fn sarc_contract_terms_dates_option_and_nested_split() {
         .expect("the policing half is split")
         .iter()
         .map(|s| {
-            assert_eq!(s["provenance"]["isIllustrative"], true, "the regional split is illustrative");
+            assert_eq!(
+                s["provenance"]["isIllustrative"], true,
+                "the regional split is illustrative"
+            );
             (
                 s["party"]["name"].as_str().unwrap(),
                 s["percentage"].as_str().unwrap(),
@@ -67,13 +76,24 @@ async fn sarc_contract_terms_dates_option_and_nested_split() {
         policing,
         vec![
             ("West Yorkshire Combined Authority", "40", "20"),
-            ("South Yorkshire Police and Crime Commissioner", "25", "12.5"),
-            ("North Yorkshire Police, Fire and Crime Commissioner", "17.5", "8.75"),
+            (
+                "South Yorkshire Police and Crime Commissioner",
+                "25",
+                "12.5"
+            ),
+            (
+                "North Yorkshire Police, Fire and Crime Commissioner",
+                "17.5",
+                "8.75"
+            ),
             ("Humberside Police and Crime Commissioner", "17.5", "8.75"),
         ]
     );
     let illustrative = c["provenance"]["illustrativeFields"].as_array().unwrap();
-    assert!(illustrative.contains(&json!("annualValue")), "the SARC value is not in the reports");
+    assert!(
+        illustrative.contains(&json!("annualValue")),
+        "the SARC value is not in the reports"
+    );
 }
 
 #[tokio::test]
@@ -94,7 +114,10 @@ async fn sarc_option_lapses_when_its_decide_by_date_passes() {
     let c = &data["contract"];
     assert_eq!(c["before"][0]["state"], "AVAILABLE");
     assert_eq!(c["after"][0]["state"], "LAPSED");
-    assert_eq!(c["maximumEndDate"], "2027-03-31", "a lapsed option no longer extends the term");
+    assert_eq!(
+        c["maximumEndDate"], "2027-03-31",
+        "a lapsed option no longer extends the term"
+    );
     assert_eq!(c["nextDecisionDate"], Value::Null);
     assert_eq!(c["status"], "EXPIRED");
 }
@@ -108,7 +131,10 @@ async fn isac_shows_over_450k_from_the_mayor() {
     assert_eq!(names(&s["themes"]), vec!["Stalking and Harassment"]);
     let contract = &s["contracts"][0];
     assert_eq!(contract["provider"]["name"], "Victim Support");
-    assert_eq!(contract["leadCommissioner"]["name"], "West Yorkshire Combined Authority");
+    assert_eq!(
+        contract["leadCommissioner"]["name"],
+        "West Yorkshire Combined Authority"
+    );
     assert_eq!(
         contract["totalValue"],
         json!({
@@ -124,7 +150,10 @@ async fn safer_communities_fund_rounds_1_and_4() {
     let app = TestApp::demo().await;
     let data = app.example("safer_communities_fund").await;
     let programme = &data["grantProgramme"];
-    assert_eq!(programme["funder"]["name"], "West Yorkshire Combined Authority");
+    assert_eq!(
+        programme["funder"]["name"],
+        "West Yorkshire Combined Authority"
+    );
     let rounds = programme["rounds"].as_array().expect("rounds");
     assert_eq!(rounds.len(), 2);
 
@@ -132,7 +161,10 @@ async fn safer_communities_fund_rounds_1_and_4() {
     assert_eq!(r1["number"], 1);
     assert_eq!(r1["awardedOn"], "2022-03-01");
     assert_eq!(r1["reportedAwardsCount"], 39);
-    assert_eq!(r1["reportedAwardedTotal"], json!({ "amount": "208254.93", "currencyCode": "GBP" }));
+    assert_eq!(
+        r1["reportedAwardedTotal"],
+        json!({ "amount": "208254.93", "currencyCode": "GBP" })
+    );
     assert_eq!(names(&r1["themes"]).len(), 7);
     assert!(names(&r1["themes"]).contains(&"So-called \"Honour\" Based Abuse"));
 
@@ -141,7 +173,10 @@ async fn safer_communities_fund_rounds_1_and_4() {
     assert_eq!(r4["closesOn"], "2023-06-10");
     assert_eq!(r4["pot"]["money"]["amount"], "350000.00");
     assert_eq!(r4["pot"]["qualifier"], "EXACT");
-    assert_eq!(r4["applicationsReceived"], json!({ "value": 150, "qualifier": "AT_MOST", "wording": "nearly" }));
+    assert_eq!(
+        r4["applicationsReceived"],
+        json!({ "value": 150, "qualifier": "AT_MOST", "wording": "nearly" })
+    );
     assert_eq!(
         r4["amountRequested"],
         json!({ "money": { "amount": "850000.00" }, "qualifier": "AT_LEAST", "wording": "over" })
@@ -207,16 +242,30 @@ async fn vrp_reach_2022_23_and_spend_2023_24() {
     );
     let budget = &s["fundingStream"]["budgets"][0];
     assert_eq!(budget["financialYear"], "2023-24");
-    assert_eq!(budget["provenance"]["isIllustrative"], true, "the budget behind '51%' is illustrative");
-    let parts: Vec<&str> = s["parts"].as_array().unwrap().iter().map(|p| p["code"].as_str().unwrap()).collect();
-    assert!(parts.contains(&"AE-NAV") && parts.contains(&"FDC"), "{parts:?}");
+    assert_eq!(
+        budget["provenance"]["isIllustrative"], true,
+        "the budget behind '51%' is illustrative"
+    );
+    let parts: Vec<&str> = s["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        parts.contains(&"AE-NAV") && parts.contains(&"FDC"),
+        "{parts:?}"
+    );
 }
 
 #[tokio::test]
 async fn node_resolves_every_global_id_it_issues() {
     let app = TestApp::demo().await;
     let data = app
-        .data(r#"{ contract(reference: "WYCA-SARC-2023") { id provider { id } } }"#, json!({}))
+        .data(
+            r#"{ contract(reference: "WYCA-SARC-2023") { id provider { id } } }"#,
+            json!({}),
+        )
         .await;
     for id in [&data["contract"]["id"], &data["contract"]["provider"]["id"]] {
         let node = app
@@ -227,7 +276,9 @@ async fn node_resolves_every_global_id_it_issues() {
             .await;
         assert_eq!(&node["node"]["id"], id);
     }
-    let bad = app.graphql(r#"{ node(id: "garbage") { id } }"#, json!({})).await;
+    let bad = app
+        .graphql(r#"{ node(id: "garbage") { id } }"#, json!({}))
+        .await;
     assert_eq!(bad["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
 }
 
@@ -249,9 +300,18 @@ async fn outcome_figures_keep_their_decimals_and_targets() {
         .map(|i| (i["code"].as_str().unwrap(), &i["latestObservation"]))
         .collect();
     assert_eq!(by_code["WYP-VICTIM-SATISFACTION"]["value"]["value"], "71.8");
-    assert_eq!(by_code["WYP-DA-VICTIM-SATISFACTION"]["value"]["value"], "83.5");
-    assert_eq!(by_code["WYP-HOMICIDE-TIMELINE-ACCESS"]["value"]["value"], "607");
-    assert_eq!(by_code["WYP-HOMICIDE-TIMELINE-ACCESS"]["periodEnd"], "2023-05-31");
+    assert_eq!(
+        by_code["WYP-DA-VICTIM-SATISFACTION"]["value"]["value"],
+        "83.5"
+    );
+    assert_eq!(
+        by_code["WYP-HOMICIDE-TIMELINE-ACCESS"]["value"]["value"],
+        "607"
+    );
+    assert_eq!(
+        by_code["WYP-HOMICIDE-TIMELINE-ACCESS"]["periodEnd"],
+        "2023-05-31"
+    );
     assert_eq!(by_code["WYP-ACTIVE-SPO-CASES"]["value"]["value"], "46");
     assert_eq!(by_code["WYP-DA-MATTERS-TRAINED"]["value"], Value::Null);
     assert_eq!(by_code["WYP-DA-MATTERS-TRAINED"]["target"], "3450");

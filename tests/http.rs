@@ -8,7 +8,12 @@ use serde_json::json;
 #[tokio::test]
 async fn healthz_answers() {
     let app = TestApp::empty().await;
-    let response = app.client.get(format!("{}/healthz", app.base)).send().await.unwrap();
+    let response = app
+        .client
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.text().await.unwrap(), "ok");
 }
@@ -26,12 +31,20 @@ async fn browsers_get_graphiql_with_local_assets_only() {
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     assert!(html.contains("graphiql"), "not the GraphiQL page");
-    assert!(!html.contains("https://") && !html.contains("http://"), "GraphiQL must not load from a CDN");
+    assert!(
+        !html.contains("https://") && !html.contains("http://"),
+        "GraphiQL must not load from a CDN"
+    );
     let asset = html
         .split('"')
         .find(|part| part.starts_with("/graphiql/assets/") && part.ends_with(".js"))
         .expect("the page loads its scripts from this server");
-    let script = app.client.get(format!("{}{asset}", app.base)).send().await.unwrap();
+    let script = app
+        .client
+        .get(format!("{}{asset}", app.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(script.status(), 200);
     assert!(script.bytes().await.unwrap().len() > 1000);
 }
@@ -47,7 +60,12 @@ async fn every_response_carries_a_request_id() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    let id = response.headers().get("x-request-id").expect("a request id").to_str().unwrap();
+    let id = response
+        .headers()
+        .get("x-request-id")
+        .expect("a request id")
+        .to_str()
+        .unwrap();
     assert_eq!(id.len(), 36, "a UUID: {id}");
 }
 
@@ -56,12 +74,18 @@ async fn page_size_is_bounded_with_a_clear_error() {
     let app = TestApp::demo().await;
     for first in [0, 101] {
         let response = app
-            .graphql("query($first: Int) { contracts(first: $first) { nodes { reference } } }", json!({ "first": first }))
+            .graphql(
+                "query($first: Int) { contracts(first: $first) { nodes { reference } } }",
+                json!({ "first": first }),
+            )
             .await;
         let error = &response["errors"][0];
         assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{response}");
         assert_eq!(error["extensions"]["rule"], "PAGE_SIZE_OUT_OF_RANGE");
-        assert!(error["message"].as_str().unwrap().starts_with("first:"), "{error}");
+        assert!(
+            error["message"].as_str().unwrap().starts_with("first:"),
+            "{error}"
+        );
     }
 }
 
@@ -75,7 +99,13 @@ async fn pages_follow_cursors_without_gaps_and_count_only_when_asked() {
         let data = app.data(query, json!({ "after": after })).await;
         let page = &data["organisations"];
         let total = page["totalCount"].as_u64().unwrap();
-        seen.extend(page["nodes"].as_array().unwrap().iter().map(|n| n["name"].as_str().unwrap().to_owned()));
+        seen.extend(
+            page["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n["name"].as_str().unwrap().to_owned()),
+        );
         if !page["pageInfo"]["hasNextPage"].as_bool().unwrap() {
             break total;
         }
@@ -83,7 +113,11 @@ async fn pages_follow_cursors_without_gaps_and_count_only_when_asked() {
     };
     assert_eq!(seen.len() as u64, total);
     let unique: std::collections::HashSet<_> = seen.iter().collect();
-    assert_eq!(unique.len(), seen.len(), "no organisation repeats across pages");
+    assert_eq!(
+        unique.len(),
+        seen.len(),
+        "no organisation repeats across pages"
+    );
     assert!(total >= 20);
 }
 
@@ -91,7 +125,16 @@ async fn pages_follow_cursors_without_gaps_and_count_only_when_asked() {
 async fn dates_refuse_json_numbers() {
     let app = TestApp::demo().await;
     let response = app
-        .graphql("query($d: Date) { contracts { nodes { currentEndDate(asOf: $d) } } }", json!({ "d": 20230401 }))
+        .graphql(
+            "query($d: Date) { contracts { nodes { currentEndDate(asOf: $d) } } }",
+            json!({ "d": 20230401 }),
+        )
         .await;
-    assert!(response["errors"][0]["message"].as_str().unwrap().contains("Date"), "{response}");
+    assert!(
+        response["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Date"),
+        "{response}"
+    );
 }

@@ -17,7 +17,10 @@ async fn round_amounts_round_trip_and_sum_exactly_in_sql() {
             json!({}),
         )
         .await;
-    assert_eq!(data["grantProgramme"]["round"]["reportedAwardedTotal"]["amount"], "208254.93");
+    assert_eq!(
+        data["grantProgramme"]["round"]["reportedAwardedTotal"]["amount"],
+        "208254.93"
+    );
 
     // Round 4's three awards sum, in SQL, to exactly £20,704.00.
     let backend = app.db.get_database_backend();
@@ -44,7 +47,9 @@ async fn large_and_awkward_amounts_survive_storage() {
         app.db
             .execute_raw(Statement::from_string(
                 backend,
-                format!("UPDATE grant_awards SET amount_pence = {pence} WHERE project_name = 'Shine'"),
+                format!(
+                    "UPDATE grant_awards SET amount_pence = {pence} WHERE project_name = 'Shine'"
+                ),
             ))
             .await
             .unwrap();
@@ -61,6 +66,9 @@ async fn large_and_awkward_amounts_survive_storage() {
             .find(|a| a["projectName"] == "Shine")
             .unwrap()
             .clone();
-        assert_eq!(shine["amount"]["amount"], api::domain::pence_to_decimal(pence).to_string());
+        assert_eq!(
+            shine["amount"]["amount"],
+            api::domain::pence_to_decimal(pence).to_string()
+        );
     }
 }

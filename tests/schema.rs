@@ -23,7 +23,9 @@ fn every_type_and_field_is_documented() {
             || trimmed.starts_with("interface ")
             || trimmed.starts_with("scalar ")
             || trimmed.starts_with("input ")
-            || (line.starts_with('\t') || line.starts_with("  ")) && trimmed.contains(':') && !trimmed.starts_with('"');
+            || (line.starts_with('\t') || line.starts_with("  "))
+                && trimmed.contains(':')
+                && !trimmed.starts_with('"');
         let documented = previous.ends_with("\"\"\"") || previous.ends_with('"');
         if is_definition && !documented && !trimmed.starts_with("__") {
             undocumented.push(trimmed.to_owned());
@@ -33,6 +35,11 @@ fn every_type_and_field_is_documented() {
         }
     }
     // async-graphql's own connection plumbing documents itself; everything else is ours.
-    undocumented.retain(|line| !line.starts_with("type PageInfo") && !line.contains("Edge") && !line.contains("Connection"));
-    assert!(undocumented.is_empty(), "undocumented schema items: {undocumented:#?}");
+    undocumented.retain(|line| {
+        !line.starts_with("type PageInfo") && !line.contains("Edge") && !line.contains("Connection")
+    });
+    assert!(
+        undocumented.is_empty(),
+        "undocumented schema items: {undocumented:#?}"
+    );
 }

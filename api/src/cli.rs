@@ -12,7 +12,10 @@ use crate::seed::SeedOutcome;
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("error: cannot start the async runtime: {err}");
@@ -32,7 +35,9 @@ async fn dispatch(command: Command) -> Result<ExitCode, String> {
     match command {
         Command::Serve(args) => serve(args).await,
         Command::Migrate(args) => {
-            crate::store::open(&args.database_url).await.map_err(|e| e.to_string())?;
+            crate::store::open(&args.database_url)
+                .await
+                .map_err(|e| e.to_string())?;
             println!("database is up to date");
             Ok(ExitCode::SUCCESS)
         }
@@ -46,17 +51,26 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         .await
         .map_err(|e| e.to_string())?;
     if args.demo {
-        report_seed(crate::seed::load_demo(&db).await.map_err(|e| seed_error(&e))?);
+        report_seed(
+            crate::seed::load_demo(&db)
+                .await
+                .map_err(|e| seed_error(&e))?,
+        );
     }
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AddrInUse => format!("cannot listen on {}: the address is already in use", args.bind),
+            std::io::ErrorKind::AddrInUse => format!(
+                "cannot listen on {}: the address is already in use",
+                args.bind
+            ),
             _ => format!("cannot listen on {}: {e}", args.bind),
         })?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%address, "commtrack listening; GraphiQL at http://{address}/graphql");
-    crate::http::serve(listener, db).await.map_err(|e| e.to_string())?;
+    crate::http::serve(listener, db)
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -64,7 +78,11 @@ async fn seed(args: SeedArgs) -> Result<ExitCode, String> {
     let db = crate::store::open(&args.database.database_url)
         .await
         .map_err(|e| e.to_string())?;
-    report_seed(crate::seed::load_demo(&db).await.map_err(|e| seed_error(&e))?);
+    report_seed(
+        crate::seed::load_demo(&db)
+            .await
+            .map_err(|e| seed_error(&e))?,
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -77,7 +95,9 @@ fn report_seed(outcome: SeedOutcome) {
 
 fn seed_error(err: &crate::error::AppError) -> String {
     match err {
-        crate::error::AppError::Internal(detail) => format!("cannot load the demo dataset: {detail}"),
+        crate::error::AppError::Internal(detail) => {
+            format!("cannot load the demo dataset: {detail}")
+        }
         other => format!("cannot load the demo dataset: {}", other.message()),
     }
 }
@@ -101,7 +121,8 @@ fn export_schema(args: ExportSchemaArgs) -> Result<ExitCode, String> {
         print!("{sdl}");
         Ok(ExitCode::SUCCESS)
     } else {
-        std::fs::write(&args.path, sdl).map_err(|e| format!("cannot write {}: {e}", args.path.display()))?;
+        std::fs::write(&args.path, sdl)
+            .map_err(|e| format!("cannot write {}: {e}", args.path.display()))?;
         println!("wrote {}", args.path.display());
         Ok(ExitCode::SUCCESS)
     }

@@ -74,14 +74,14 @@ impl From<AppError> for async_graphql::Error {
             AppError::Internal(detail) => {
                 // The request span (see `http`) carries the request id into this line.
                 tracing::error!(detail = %detail, "internal error");
-                async_graphql::Error::new("internal error").extend_with(|_, ext| ext.set("code", code))
+                async_graphql::Error::new("internal error")
+                    .extend_with(|_, ext| ext.set("code", code))
             }
-            AppError::BadInput { code: rule, .. } => {
-                async_graphql::Error::new(err.message()).extend_with(|_, ext| {
+            AppError::BadInput { code: rule, .. } => async_graphql::Error::new(err.message())
+                .extend_with(|_, ext| {
                     ext.set("code", code);
                     ext.set("rule", *rule);
-                })
-            }
+                }),
             AppError::NotFound(_) => {
                 async_graphql::Error::new(err.message()).extend_with(|_, ext| ext.set("code", code))
             }
@@ -108,8 +108,11 @@ mod tests {
 
     #[test]
     fn bad_input_carries_code_and_rule() {
-        let err: async_graphql::Error =
-            AppError::bad_input("FINANCIAL_YEAR_MALFORMED", "financialYear: expected 2023-24").into();
+        let err: async_graphql::Error = AppError::bad_input(
+            "FINANCIAL_YEAR_MALFORMED",
+            "financialYear: expected 2023-24",
+        )
+        .into();
         assert_eq!(err.message, "financialYear: expected 2023-24");
         let ext = format!("{:?}", err.extensions);
         assert!(ext.contains("BAD_USER_INPUT") && ext.contains("FINANCIAL_YEAR_MALFORMED"));

@@ -52,7 +52,10 @@ pub fn router(db: DatabaseConnection) -> Router {
 }
 
 /// Serves the application on `listener` until Ctrl-C or SIGTERM.
-pub async fn serve(listener: tokio::net::TcpListener, db: DatabaseConnection) -> std::io::Result<()> {
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    db: DatabaseConnection,
+) -> std::io::Result<()> {
     axum::serve(listener, router(db))
         .with_graceful_shutdown(shutdown_signal())
         .await
@@ -64,7 +67,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };
@@ -94,7 +99,9 @@ async fn graphql_get(
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains("text/html"));
-    let has_query = uri.query().is_some_and(|q| q.split('&').any(|pair| pair.starts_with("query=")));
+    let has_query = uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|pair| pair.starts_with("query=")));
     if wants_html && !has_query {
         return crate::graphiql::page("/graphql").into_response();
     }
@@ -102,11 +109,19 @@ async fn graphql_get(
 }
 
 /// `POST /graphql`: a GraphQL request as JSON.
-async fn graphql_post(State(schema): State<CommtrackSchema>, headers: HeaderMap, request: GraphQLRequest) -> Response {
+async fn graphql_post(
+    State(schema): State<CommtrackSchema>,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> Response {
     execute(&schema, &headers, request).await
 }
 
-async fn execute(schema: &CommtrackSchema, headers: &HeaderMap, request: GraphQLRequest) -> Response {
+async fn execute(
+    schema: &CommtrackSchema,
+    headers: &HeaderMap,
+    request: GraphQLRequest,
+) -> Response {
     let request_id = headers
         .get(REQUEST_ID)
         .and_then(|v| v.to_str().ok())

@@ -29,8 +29,12 @@ impl TestApp {
     /// A server on an empty, migrated database.
     pub async fn empty() -> TestApp {
         let (url, cleanup) = fresh_database_url().await;
-        let db = api::store::open(&url).await.expect("open the test database");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let db = api::store::open(&url)
+            .await
+            .expect("open the test database");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("local address"));
         let served = db.clone();
         tokio::spawn(async move {
@@ -47,7 +51,9 @@ impl TestApp {
     /// A server on a database holding the demo dataset.
     pub async fn demo() -> TestApp {
         let app = TestApp::empty().await;
-        api::seed::load_demo(&app.db).await.expect("load the demo dataset");
+        api::seed::load_demo(&app.db)
+            .await
+            .expect("load the demo dataset");
         app
     }
 
@@ -66,7 +72,10 @@ impl TestApp {
     /// POSTs a GraphQL request that must succeed and returns its `data`.
     pub async fn data(&self, query: &str, variables: Value) -> Value {
         let response = self.graphql(query, variables).await;
-        assert!(response.get("errors").is_none(), "unexpected errors: {response:#}");
+        assert!(
+            response.get("errors").is_none(),
+            "unexpected errors: {response:#}"
+        );
         response["data"].clone()
     }
 
@@ -74,7 +83,8 @@ impl TestApp {
     /// variables in `NAME.json` (if present) and returns its `data`.
     pub async fn example(&self, name: &str) -> Value {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/queries");
-        let query = std::fs::read_to_string(dir.join(format!("{name}.graphql"))).expect("read the example query");
+        let query = std::fs::read_to_string(dir.join(format!("{name}.graphql")))
+            .expect("read the example query");
         let variables = match std::fs::read_to_string(dir.join(format!("{name}.json"))) {
             Ok(text) => serde_json::from_str(&text).expect("variables are JSON"),
             Err(_) => json!({}),
@@ -106,7 +116,9 @@ impl Drop for TestApp {
                     runtime.block_on(async {
                         let admin = Database::connect(&admin_url).await.ok()?;
                         admin
-                            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                            ))
                             .await
                             .ok()
                     })
@@ -130,12 +142,20 @@ async fn fresh_database_url() -> (String, Cleanup) {
                 .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
                 .await
                 .expect("create the test database");
-            let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base);
-            (format!("{base}/{name}"), Cleanup::PostgresDatabase { admin_url, name })
+            let base = admin_url
+                .rsplit_once('/')
+                .map_or(admin_url.as_str(), |(base, _)| base);
+            (
+                format!("{base}/{name}"),
+                Cleanup::PostgresDatabase { admin_url, name },
+            )
         }
         _ => {
             let path = std::env::temp_dir().join(format!("commtrack-test-{unique}.db"));
-            (format!("sqlite://{}", path.display()), Cleanup::SqliteFile(path))
+            (
+                format!("sqlite://{}", path.display()),
+                Cleanup::SqliteFile(path),
+            )
         }
     }
 }

@@ -151,15 +151,21 @@ impl Contract {
     }
     /// The service delivered.
     async fn service(&self, ctx: &Context<'_>) -> async_graphql::Result<Service> {
-        Ok(Service(load_required(&loaders(ctx)?.services, self.0.service_id).await?))
+        Ok(Service(
+            load_required(&loaders(ctx)?.services, self.0.service_id).await?,
+        ))
     }
     /// The organisation delivering it.
     async fn provider(&self, ctx: &Context<'_>) -> async_graphql::Result<Organisation> {
-        Ok(Organisation(load_required(&loaders(ctx)?.organisations, self.0.provider_id).await?))
+        Ok(Organisation(
+            load_required(&loaders(ctx)?.organisations, self.0.provider_id).await?,
+        ))
     }
     /// The commissioner leading it (others may share its cost: see `costShares`).
     async fn lead_commissioner(&self, ctx: &Context<'_>) -> async_graphql::Result<Organisation> {
-        Ok(Organisation(load_required(&loaders(ctx)?.organisations, self.0.lead_commissioner_id).await?))
+        Ok(Organisation(
+            load_required(&loaders(ctx)?.organisations, self.0.lead_commissioner_id).await?,
+        ))
     }
     /// The first day of the contract.
     async fn start_date(&self) -> Date {
@@ -179,10 +185,14 @@ impl Contract {
     async fn current_end_date(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The day to evaluate on (default: today in Europe/London).")] as_of: Option<Date>,
+        #[graphql(desc = "The day to evaluate on (default: today in Europe/London).")]
+        as_of: Option<Date>,
     ) -> async_graphql::Result<Date> {
         let as_of = as_of.map_or_else(today, |d| d.0);
-        Ok(Date(self.term().current_end(&self.term_options(ctx).await?, as_of)))
+        Ok(Date(
+            self.term()
+                .current_end(&self.term_options(ctx).await?, as_of),
+        ))
     }
     /// The latest the contract can still end on `asOf`: the initial term
     /// extended by every option exercised or still available (declined and
@@ -190,52 +200,74 @@ impl Contract {
     async fn maximum_end_date(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The day to evaluate on (default: today in Europe/London).")] as_of: Option<Date>,
+        #[graphql(desc = "The day to evaluate on (default: today in Europe/London).")]
+        as_of: Option<Date>,
     ) -> async_graphql::Result<Date> {
         let as_of = as_of.map_or_else(today, |d| d.0);
-        Ok(Date(self.term().maximum_end(&self.term_options(ctx).await?, as_of)))
+        Ok(Date(
+            self.term()
+                .maximum_end(&self.term_options(ctx).await?, as_of),
+        ))
     }
     /// The end date if every option were exercised: the contract's maximum
     /// duration as awarded, whatever has happened since.
     async fn contractual_maximum_end_date(&self, ctx: &Context<'_>) -> async_graphql::Result<Date> {
-        Ok(Date(self.term().contractual_maximum_end(&self.term_options(ctx).await?)))
+        Ok(Date(
+            self.term()
+                .contractual_maximum_end(&self.term_options(ctx).await?),
+        ))
     }
     /// The next date by which an extension decision must be taken (the
     /// earliest decide-by date of an option still available on `asOf`), if any.
     async fn next_decision_date(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The day to evaluate on (default: today in Europe/London).")] as_of: Option<Date>,
+        #[graphql(desc = "The day to evaluate on (default: today in Europe/London).")]
+        as_of: Option<Date>,
     ) -> async_graphql::Result<Option<Date>> {
         let as_of = as_of.map_or_else(today, |d| d.0);
-        Ok(self.term().next_decision_date(&self.term_options(ctx).await?, as_of).map(Date))
+        Ok(self
+            .term()
+            .next_decision_date(&self.term_options(ctx).await?, as_of)
+            .map(Date))
     }
     /// Where the contract is in its life on `asOf`.
     async fn status(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The day to evaluate on (default: today in Europe/London).")] as_of: Option<Date>,
+        #[graphql(desc = "The day to evaluate on (default: today in Europe/London).")]
+        as_of: Option<Date>,
     ) -> async_graphql::Result<ContractStatus> {
         if self.0.status == entity::enums::ContractRecordStatus::Terminated {
             return Ok(ContractStatus::Terminated);
         }
         let as_of = as_of.map_or_else(today, |d| d.0);
-        Ok(match self.term().status(&self.term_options(ctx).await?, as_of) {
-            domain::ContractStatus::NotStarted => ContractStatus::NotStarted,
-            domain::ContractStatus::Active => ContractStatus::Active,
-            domain::ContractStatus::InExtension => ContractStatus::InExtension,
-            domain::ContractStatus::Expired => ContractStatus::Expired,
-        })
+        Ok(
+            match self.term().status(&self.term_options(ctx).await?, as_of) {
+                domain::ContractStatus::NotStarted => ContractStatus::NotStarted,
+                domain::ContractStatus::Active => ContractStatus::Active,
+                domain::ContractStatus::InExtension => ContractStatus::InExtension,
+                domain::ContractStatus::Expired => ContractStatus::Expired,
+            },
+        )
     }
     /// The value per contract year, as reported.
     async fn annual_value(&self) -> Option<ReportedAmount> {
         let c = &self.0;
-        ReportedAmount::from_columns(c.annual_value_pence, c.annual_value_qualifier, c.annual_value_wording.as_ref())
+        ReportedAmount::from_columns(
+            c.annual_value_pence,
+            c.annual_value_qualifier,
+            c.annual_value_wording.as_ref(),
+        )
     }
     /// The total value over the contract (or the funding committed to it), as reported.
     async fn total_value(&self) -> Option<ReportedAmount> {
         let c = &self.0;
-        ReportedAmount::from_columns(c.total_value_pence, c.total_value_qualifier, c.total_value_wording.as_ref())
+        ReportedAmount::from_columns(
+            c.total_value_pence,
+            c.total_value_qualifier,
+            c.total_value_wording.as_ref(),
+        )
     }
     /// How it was procured.
     async fn procurement_route(&self) -> ProcurementRoute {
@@ -256,10 +288,17 @@ impl Contract {
     /// possibly split further (see `CostShare.shares`).
     async fn cost_shares(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CostShare>> {
         let shares = load_children(&loaders(ctx)?.shares_by_contract, self.0.id).await?;
-        Ok(shares.into_iter().filter(|s| s.parent_id.is_none()).map(CostShare).collect())
+        Ok(shares
+            .into_iter()
+            .filter(|s| s.parent_id.is_none())
+            .map(CostShare)
+            .collect())
     }
     /// Its extension options, in the order they would extend the term.
-    async fn extension_options(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ExtensionOption>> {
+    async fn extension_options(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<ExtensionOption>> {
         let options = load_children(&loaders(ctx)?.options_by_contract, self.0.id).await?;
         Ok(options.into_iter().map(ExtensionOption).collect())
     }
@@ -274,7 +313,11 @@ impl Contract {
     }
     /// Where the facts come from, and which are illustrative.
     async fn provenance(&self) -> Provenance {
-        Provenance::from_columns(&self.0.source, self.0.is_illustrative, &self.0.illustrative_fields)
+        Provenance::from_columns(
+            &self.0.source,
+            self.0.is_illustrative,
+            &self.0.illustrative_fields,
+        )
     }
 }
 
@@ -289,7 +332,9 @@ impl ExtensionOption {
     }
     /// The contract it extends.
     async fn contract(&self, ctx: &Context<'_>) -> async_graphql::Result<Contract> {
-        Ok(Contract(load_required(&loaders(ctx)?.contracts, self.0.contract_id).await?))
+        Ok(Contract(
+            load_required(&loaders(ctx)?.contracts, self.0.contract_id).await?,
+        ))
     }
     /// Its place in the order of options (1 extends the initial term).
     async fn sequence(&self) -> i32 {
@@ -306,7 +351,8 @@ impl ExtensionOption {
     /// Its state on `asOf`: an option still available after its decide-by date has lapsed.
     async fn state(
         &self,
-        #[graphql(desc = "The day to evaluate on (default: today in Europe/London).")] as_of: Option<Date>,
+        #[graphql(desc = "The day to evaluate on (default: today in Europe/London).")]
+        as_of: Option<Date>,
     ) -> OptionState {
         let as_of: NaiveDate = as_of.map_or_else(today, |d| d.0);
         domain::effective_state(recorded_state(self.0.state), self.0.decide_by, as_of).into()
@@ -325,7 +371,11 @@ impl ExtensionOption {
     }
     /// Where the facts come from, and which are illustrative.
     async fn provenance(&self) -> Provenance {
-        Provenance::from_columns(&self.0.source, self.0.is_illustrative, &self.0.illustrative_fields)
+        Provenance::from_columns(
+            &self.0.source,
+            self.0.is_illustrative,
+            &self.0.illustrative_fields,
+        )
     }
 }
 
@@ -341,11 +391,15 @@ impl CostShare {
     }
     /// The contract whose cost is shared.
     async fn contract(&self, ctx: &Context<'_>) -> async_graphql::Result<Contract> {
-        Ok(Contract(load_required(&loaders(ctx)?.contracts, self.0.contract_id).await?))
+        Ok(Contract(
+            load_required(&loaders(ctx)?.contracts, self.0.contract_id).await?,
+        ))
     }
     /// The party that pays this share (or splits it further among `shares`).
     async fn party(&self, ctx: &Context<'_>) -> async_graphql::Result<Organisation> {
-        Ok(Organisation(load_required(&loaders(ctx)?.organisations, self.0.organisation_id).await?))
+        Ok(Organisation(
+            load_required(&loaders(ctx)?.organisations, self.0.organisation_id).await?,
+        ))
     }
     /// The share as a percentage of its parent share (of the whole contract at
     /// the top level), exact, e.g. `"50"` or `"17.5"`.
@@ -354,12 +408,17 @@ impl CostShare {
     }
     /// The share as a percentage of the whole contract: the product of this
     /// share and its ancestors' shares (e.g. 50% of 40% is `"20"`).
-    async fn percentage_of_contract(&self, ctx: &Context<'_>) -> async_graphql::Result<DecimalScalar> {
+    async fn percentage_of_contract(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<DecimalScalar> {
         let all = load_children(&loaders(ctx)?.shares_by_contract, self.0.contract_id).await?;
         let mut percentage = share_of(&self.0)?.percentage();
         let mut parent = self.0.parent_id;
         while let Some(id) = parent {
-            let Some(ancestor) = all.iter().find(|s| s.id == id) else { break };
+            let Some(ancestor) = all.iter().find(|s| s.id == id) else {
+                break;
+            };
             percentage = percentage * share_of(ancestor)?.percentage() / Decimal::ONE_HUNDRED;
             parent = ancestor.parent_id;
         }
@@ -368,17 +427,26 @@ impl CostShare {
     /// How this share is split further among other parties (empty when this party pays it all).
     async fn shares(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CostShare>> {
         let all = load_children(&loaders(ctx)?.shares_by_contract, self.0.contract_id).await?;
-        Ok(all.into_iter().filter(|s| s.parent_id == Some(self.0.id)).map(CostShare).collect())
+        Ok(all
+            .into_iter()
+            .filter(|s| s.parent_id == Some(self.0.id))
+            .map(CostShare)
+            .collect())
     }
     /// Where the facts come from, and which are illustrative.
     async fn provenance(&self) -> Provenance {
-        Provenance::from_columns(&self.0.source, self.0.is_illustrative, &self.0.illustrative_fields)
+        Provenance::from_columns(
+            &self.0.source,
+            self.0.is_illustrative,
+            &self.0.illustrative_fields,
+        )
     }
 }
 
 fn share_of(row: &cost_share::Model) -> Result<SharePpm, crate::error::AppError> {
-    SharePpm::from_ppm(row.share_ppm.max(0) as u32)
-        .map_err(|err| crate::error::AppError::internal(format!("stored cost share {} is invalid: {err}", row.id)))
+    SharePpm::from_ppm(row.share_ppm.max(0) as u32).map_err(|err| {
+        crate::error::AppError::internal(format!("stored cost share {} is invalid: {err}", row.id))
+    })
 }
 
 /// Queries about contracts.
@@ -394,7 +462,15 @@ impl ContractQuery {
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
     ) -> async_graphql::Result<Page<Contract>> {
-        Ok(id_page::<contract::Entity, _>(ctx, contract::Column::Id, Condition::all(), first, after, Contract).await?)
+        Ok(id_page::<contract::Entity, _>(
+            ctx,
+            contract::Column::Id,
+            Condition::all(),
+            first,
+            after,
+            Contract,
+        )
+        .await?)
     }
     /// The contract with this reference (e.g. "WYCA-SARC-2023"), if any.
     async fn contract(
@@ -402,7 +478,14 @@ impl ContractQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The contract's reference.")] reference: String,
     ) -> async_graphql::Result<Option<Contract>> {
-        Ok(one_where::<contract::Entity>(database(ctx)?, contract::Column::Reference.eq(reference)).await?.map(Contract))
+        Ok(
+            one_where::<contract::Entity>(
+                database(ctx)?,
+                contract::Column::Reference.eq(reference),
+            )
+            .await?
+            .map(Contract),
+        )
     }
     /// Every extension option, in id order.
     async fn extension_options(
@@ -411,6 +494,14 @@ impl ContractQuery {
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
     ) -> async_graphql::Result<Page<ExtensionOption>> {
-        Ok(id_page::<extension_option::Entity, _>(ctx, extension_option::Column::Id, Condition::all(), first, after, ExtensionOption).await?)
+        Ok(id_page::<extension_option::Entity, _>(
+            ctx,
+            extension_option::Column::Id,
+            Condition::all(),
+            first,
+            after,
+            ExtensionOption,
+        )
+        .await?)
     }
 }

@@ -8,7 +8,9 @@ use crate::graphql::loaders::{database, load_children, load_many, load_required,
 use crate::graphql::node::global_id;
 use crate::graphql::organisations::{Area, Organisation, Theme};
 use crate::graphql::pagination::{id_page, Page};
-use crate::graphql::scalars::{Date, FinancialYearScalar, Money, Provenance, Qualifier, ReportedAmount};
+use crate::graphql::scalars::{
+    Date, FinancialYearScalar, Money, Provenance, Qualifier, ReportedAmount,
+};
 use crate::graphql::services::FundingStream;
 use crate::store::fetch::one_where;
 
@@ -38,12 +40,23 @@ impl GrantProgramme {
     }
     /// The organisation funding it.
     async fn funder(&self, ctx: &Context<'_>) -> async_graphql::Result<Organisation> {
-        Ok(Organisation(load_required(&loaders(ctx)?.organisations, self.0.funder_id).await?))
+        Ok(Organisation(
+            load_required(&loaders(ctx)?.organisations, self.0.funder_id).await?,
+        ))
     }
     /// The funding stream it draws on.
-    async fn funding_stream(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<FundingStream>> {
-        let Some(id) = self.0.funding_stream_id else { return Ok(None) };
-        Ok(loaders(ctx)?.funding_streams.load_one(id).await?.map(FundingStream))
+    async fn funding_stream(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<FundingStream>> {
+        let Some(id) = self.0.funding_stream_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .funding_streams
+            .load_one(id)
+            .await?
+            .map(FundingStream))
     }
     /// What it funds.
     async fn description(&self) -> Option<&str> {
@@ -61,11 +74,18 @@ impl GrantProgramme {
         #[graphql(desc = "The round's number, e.g. 4.")] number: i32,
     ) -> async_graphql::Result<Option<GrantRound>> {
         let rows = load_children(&loaders(ctx)?.rounds_by_programme, self.0.id).await?;
-        Ok(rows.into_iter().find(|r| r.number == number).map(GrantRound))
+        Ok(rows
+            .into_iter()
+            .find(|r| r.number == number)
+            .map(GrantRound))
     }
     /// Where the facts come from, and which are illustrative.
     async fn provenance(&self) -> Provenance {
-        Provenance::from_columns(&self.0.source, self.0.is_illustrative, &self.0.illustrative_fields)
+        Provenance::from_columns(
+            &self.0.source,
+            self.0.is_illustrative,
+            &self.0.illustrative_fields,
+        )
     }
 }
 
@@ -80,7 +100,9 @@ impl GrantRound {
     }
     /// The programme it belongs to.
     async fn programme(&self, ctx: &Context<'_>) -> async_graphql::Result<GrantProgramme> {
-        Ok(GrantProgramme(load_required(&loaders(ctx)?.grant_programmes, self.0.programme_id).await?))
+        Ok(GrantProgramme(
+            load_required(&loaders(ctx)?.grant_programmes, self.0.programme_id).await?,
+        ))
     }
     /// Its number within the programme.
     async fn number(&self) -> i32 {
@@ -112,14 +134,21 @@ impl GrantRound {
         let r = &self.0;
         Some(ReportedCount {
             value: r.applications_received?,
-            qualifier: r.applications_qualifier.map(Qualifier::from).unwrap_or(Qualifier::Exact),
+            qualifier: r
+                .applications_qualifier
+                .map(Qualifier::from)
+                .unwrap_or(Qualifier::Exact),
             wording: r.applications_wording.clone(),
         })
     }
     /// The total amount the applications requested, as reported.
     async fn amount_requested(&self) -> Option<ReportedAmount> {
         let r = &self.0;
-        ReportedAmount::from_columns(r.amount_requested_pence, r.amount_requested_qualifier, r.amount_requested_wording.as_ref())
+        ReportedAmount::from_columns(
+            r.amount_requested_pence,
+            r.amount_requested_qualifier,
+            r.amount_requested_wording.as_ref(),
+        )
     }
     /// The number of projects awarded, as reported in total (a report may give
     /// the total without listing every award; see `awards` for those recorded).
@@ -134,7 +163,11 @@ impl GrantRound {
     async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Theme>> {
         let l = loaders(ctx)?;
         let links = load_children(&l.themes_by_round, self.0.id).await?;
-        Ok(load_many(&l.themes, links.iter().map(|x| x.theme_id)).await?.into_iter().map(Theme).collect())
+        Ok(load_many(&l.themes, links.iter().map(|x| x.theme_id))
+            .await?
+            .into_iter()
+            .map(Theme)
+            .collect())
     }
     /// The awards recorded for this round, in the order recorded.
     async fn awards(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<GrantAward>> {
@@ -143,7 +176,11 @@ impl GrantRound {
     }
     /// Where the facts come from, and which are illustrative.
     async fn provenance(&self) -> Provenance {
-        Provenance::from_columns(&self.0.source, self.0.is_illustrative, &self.0.illustrative_fields)
+        Provenance::from_columns(
+            &self.0.source,
+            self.0.is_illustrative,
+            &self.0.illustrative_fields,
+        )
     }
 }
 
@@ -158,16 +195,26 @@ impl GrantAward {
     }
     /// The round it was awarded in.
     async fn round(&self, ctx: &Context<'_>) -> async_graphql::Result<GrantRound> {
-        Ok(GrantRound(load_required(&loaders(ctx)?.grant_rounds, self.0.round_id).await?))
+        Ok(GrantRound(
+            load_required(&loaders(ctx)?.grant_rounds, self.0.round_id).await?,
+        ))
     }
     /// The organisation receiving it.
     async fn recipient(&self, ctx: &Context<'_>) -> async_graphql::Result<Organisation> {
-        Ok(Organisation(load_required(&loaders(ctx)?.organisations, self.0.recipient_id).await?))
+        Ok(Organisation(
+            load_required(&loaders(ctx)?.organisations, self.0.recipient_id).await?,
+        ))
     }
     /// A partner delivering the project with the recipient, if any.
     async fn partner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
-        let Some(id) = self.0.partner_id else { return Ok(None) };
-        Ok(loaders(ctx)?.organisations.load_one(id).await?.map(Organisation))
+        let Some(id) = self.0.partner_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .organisations
+            .load_one(id)
+            .await?
+            .map(Organisation))
     }
     /// The project's name.
     async fn project_name(&self) -> &str {
@@ -187,23 +234,37 @@ impl GrantAward {
     }
     /// The financial year it was awarded in, if the date is known.
     async fn financial_year(&self) -> Option<FinancialYearScalar> {
-        self.0.awarded_on.map(|d| FinancialYearScalar(crate::domain::FinancialYear::containing(d)))
+        self.0
+            .awarded_on
+            .map(|d| FinancialYearScalar(crate::domain::FinancialYear::containing(d)))
     }
     /// The districts or wider areas the project covers.
     async fn areas(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Area>> {
         let l = loaders(ctx)?;
         let links = load_children(&l.areas_by_award, self.0.id).await?;
-        Ok(load_many(&l.areas, links.iter().map(|x| x.area_id)).await?.into_iter().map(Area).collect())
+        Ok(load_many(&l.areas, links.iter().map(|x| x.area_id))
+            .await?
+            .into_iter()
+            .map(Area)
+            .collect())
     }
     /// The themes the project addresses.
     async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Theme>> {
         let l = loaders(ctx)?;
         let links = load_children(&l.themes_by_award, self.0.id).await?;
-        Ok(load_many(&l.themes, links.iter().map(|x| x.theme_id)).await?.into_iter().map(Theme).collect())
+        Ok(load_many(&l.themes, links.iter().map(|x| x.theme_id))
+            .await?
+            .into_iter()
+            .map(Theme)
+            .collect())
     }
     /// Where the facts come from, and which are illustrative.
     async fn provenance(&self) -> Provenance {
-        Provenance::from_columns(&self.0.source, self.0.is_illustrative, &self.0.illustrative_fields)
+        Provenance::from_columns(
+            &self.0.source,
+            self.0.is_illustrative,
+            &self.0.illustrative_fields,
+        )
     }
 }
 
@@ -220,7 +281,15 @@ impl GrantQuery {
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
     ) -> async_graphql::Result<Page<GrantProgramme>> {
-        Ok(id_page::<grant_programme::Entity, _>(ctx, grant_programme::Column::Id, Condition::all(), first, after, GrantProgramme).await?)
+        Ok(id_page::<grant_programme::Entity, _>(
+            ctx,
+            grant_programme::Column::Id,
+            Condition::all(),
+            first,
+            after,
+            GrantProgramme,
+        )
+        .await?)
     }
     /// The grant programme with this exact name, if any.
     async fn grant_programme(
@@ -228,9 +297,12 @@ impl GrantQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The programme's exact name.")] name: String,
     ) -> async_graphql::Result<Option<GrantProgramme>> {
-        Ok(one_where::<grant_programme::Entity>(database(ctx)?, grant_programme::Column::Name.eq(name))
-            .await?
-            .map(GrantProgramme))
+        Ok(one_where::<grant_programme::Entity>(
+            database(ctx)?,
+            grant_programme::Column::Name.eq(name),
+        )
+        .await?
+        .map(GrantProgramme))
     }
     /// Every grant round, in id order.
     async fn grant_rounds(
@@ -239,7 +311,15 @@ impl GrantQuery {
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
     ) -> async_graphql::Result<Page<GrantRound>> {
-        Ok(id_page::<grant_round::Entity, _>(ctx, grant_round::Column::Id, Condition::all(), first, after, GrantRound).await?)
+        Ok(id_page::<grant_round::Entity, _>(
+            ctx,
+            grant_round::Column::Id,
+            Condition::all(),
+            first,
+            after,
+            GrantRound,
+        )
+        .await?)
     }
     /// Every grant award, in id order.
     async fn grant_awards(
@@ -248,6 +328,14 @@ impl GrantQuery {
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
     ) -> async_graphql::Result<Page<GrantAward>> {
-        Ok(id_page::<grant_award::Entity, _>(ctx, grant_award::Column::Id, Condition::all(), first, after, GrantAward).await?)
+        Ok(id_page::<grant_award::Entity, _>(
+            ctx,
+            grant_award::Column::Id,
+            Condition::all(),
+            first,
+            after,
+            GrantAward,
+        )
+        .await?)
     }
 }

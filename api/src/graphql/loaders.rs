@@ -100,7 +100,10 @@ where
     E: sea_orm::EntityTrait,
     E::Model: Clone + Send + Sync,
 {
-    DataLoader::new(ByParent::new(db.clone(), parent, parent_of, order), tokio::spawn)
+    DataLoader::new(
+        ByParent::new(db.clone(), parent, parent_of, order),
+        tokio::spawn,
+    )
 }
 
 impl Loaders {
@@ -116,36 +119,150 @@ impl Loaders {
         };
         Loaders {
             organisations: ids(db, o::Column::Id),
-            roles_by_organisation: children::<or::Entity>(db, or::Column::OrganisationId, |m| Some(m.organisation_id), vec![or::Column::Role]),
+            roles_by_organisation: children::<or::Entity>(
+                db,
+                or::Column::OrganisationId,
+                |m| Some(m.organisation_id),
+                vec![or::Column::Role],
+            ),
             areas: ids(db, a::Column::Id),
             themes: ids(db, t::Column::Id),
             funding_streams: ids(db, fs::Column::Id),
             services: ids(db, s::Column::Id),
-            services_by_parent: children::<s::Entity>(db, s::Column::ParentId, |m| m.parent_id, vec![s::Column::Id]),
-            areas_by_service: children::<sa::Entity>(db, sa::Column::ServiceId, |m| Some(m.service_id), vec![sa::Column::AreaId]),
-            themes_by_service: children::<st::Entity>(db, st::Column::ServiceId, |m| Some(m.service_id), vec![st::Column::ThemeId]),
-            partners_by_service: children::<sp::Entity>(db, sp::Column::ServiceId, |m| Some(m.service_id), vec![sp::Column::OrganisationId]),
+            services_by_parent: children::<s::Entity>(
+                db,
+                s::Column::ParentId,
+                |m| m.parent_id,
+                vec![s::Column::Id],
+            ),
+            areas_by_service: children::<sa::Entity>(
+                db,
+                sa::Column::ServiceId,
+                |m| Some(m.service_id),
+                vec![sa::Column::AreaId],
+            ),
+            themes_by_service: children::<st::Entity>(
+                db,
+                st::Column::ServiceId,
+                |m| Some(m.service_id),
+                vec![st::Column::ThemeId],
+            ),
+            partners_by_service: children::<sp::Entity>(
+                db,
+                sp::Column::ServiceId,
+                |m| Some(m.service_id),
+                vec![sp::Column::OrganisationId],
+            ),
             contracts: ids(db, c::Column::Id),
-            contracts_by_service: children::<c::Entity>(db, c::Column::ServiceId, |m| Some(m.service_id), vec![c::Column::StartDate, c::Column::Id]),
-            contracts_by_provider: children::<c::Entity>(db, c::Column::ProviderId, |m| Some(m.provider_id), vec![c::Column::StartDate, c::Column::Id]),
-            contracts_by_lead: children::<c::Entity>(db, c::Column::LeadCommissionerId, |m| Some(m.lead_commissioner_id), vec![c::Column::StartDate, c::Column::Id]),
-            options_by_contract: children::<eo::Entity>(db, eo::Column::ContractId, |m| Some(m.contract_id), vec![eo::Column::Sequence]),
-            shares_by_contract: children::<cs::Entity>(db, cs::Column::ContractId, |m| Some(m.contract_id), vec![cs::Column::Position, cs::Column::Id]),
+            contracts_by_service: children::<c::Entity>(
+                db,
+                c::Column::ServiceId,
+                |m| Some(m.service_id),
+                vec![c::Column::StartDate, c::Column::Id],
+            ),
+            contracts_by_provider: children::<c::Entity>(
+                db,
+                c::Column::ProviderId,
+                |m| Some(m.provider_id),
+                vec![c::Column::StartDate, c::Column::Id],
+            ),
+            contracts_by_lead: children::<c::Entity>(
+                db,
+                c::Column::LeadCommissionerId,
+                |m| Some(m.lead_commissioner_id),
+                vec![c::Column::StartDate, c::Column::Id],
+            ),
+            options_by_contract: children::<eo::Entity>(
+                db,
+                eo::Column::ContractId,
+                |m| Some(m.contract_id),
+                vec![eo::Column::Sequence],
+            ),
+            shares_by_contract: children::<cs::Entity>(
+                db,
+                cs::Column::ContractId,
+                |m| Some(m.contract_id),
+                vec![cs::Column::Position, cs::Column::Id],
+            ),
             grant_programmes: ids(db, gp::Column::Id),
             grant_rounds: ids(db, gr::Column::Id),
-            rounds_by_programme: children::<gr::Entity>(db, gr::Column::ProgrammeId, |m| Some(m.programme_id), vec![gr::Column::Number]),
-            themes_by_round: children::<grt::Entity>(db, grt::Column::RoundId, |m| Some(m.round_id), vec![grt::Column::ThemeId]),
-            awards_by_round: children::<ga::Entity>(db, ga::Column::RoundId, |m| Some(m.round_id), vec![ga::Column::Id]),
-            areas_by_award: children::<gaa::Entity>(db, gaa::Column::AwardId, |m| Some(m.award_id), vec![gaa::Column::AreaId]),
-            themes_by_award: children::<gat::Entity>(db, gat::Column::AwardId, |m| Some(m.award_id), vec![gat::Column::ThemeId]),
-            budgets_by_stream: children::<b::Entity>(db, b::Column::FundingStreamId, |m| Some(m.funding_stream_id), vec![b::Column::FinancialYear]),
+            rounds_by_programme: children::<gr::Entity>(
+                db,
+                gr::Column::ProgrammeId,
+                |m| Some(m.programme_id),
+                vec![gr::Column::Number],
+            ),
+            themes_by_round: children::<grt::Entity>(
+                db,
+                grt::Column::RoundId,
+                |m| Some(m.round_id),
+                vec![grt::Column::ThemeId],
+            ),
+            awards_by_round: children::<ga::Entity>(
+                db,
+                ga::Column::RoundId,
+                |m| Some(m.round_id),
+                vec![ga::Column::Id],
+            ),
+            areas_by_award: children::<gaa::Entity>(
+                db,
+                gaa::Column::AwardId,
+                |m| Some(m.award_id),
+                vec![gaa::Column::AreaId],
+            ),
+            themes_by_award: children::<gat::Entity>(
+                db,
+                gat::Column::AwardId,
+                |m| Some(m.award_id),
+                vec![gat::Column::ThemeId],
+            ),
+            budgets_by_stream: children::<b::Entity>(
+                db,
+                b::Column::FundingStreamId,
+                |m| Some(m.funding_stream_id),
+                vec![b::Column::FinancialYear],
+            ),
             indicators: ids(db, i::Column::Id),
-            indicators_by_service: children::<i::Entity>(db, i::Column::ServiceId, |m| m.service_id, vec![i::Column::Code]),
-            indicators_by_contract: children::<i::Entity>(db, i::Column::ContractId, |m| m.contract_id, vec![i::Column::Code]),
-            indicators_by_round: children::<i::Entity>(db, i::Column::RoundId, |m| m.round_id, vec![i::Column::Code]),
-            indicators_by_organisation: children::<i::Entity>(db, i::Column::OrganisationId, |m| m.organisation_id, vec![i::Column::Code]),
-            observations_by_indicator: children::<ob::Entity>(db, ob::Column::IndicatorId, |m| Some(m.indicator_id), vec![ob::Column::PeriodEnd, ob::Column::Id]),
-            spend_by_service: children::<sl::Entity>(db, sl::Column::ServiceId, |m| m.service_id, vec![sl::Column::FinancialYear, sl::Column::Quarter, sl::Column::Id]),
+            indicators_by_service: children::<i::Entity>(
+                db,
+                i::Column::ServiceId,
+                |m| m.service_id,
+                vec![i::Column::Code],
+            ),
+            indicators_by_contract: children::<i::Entity>(
+                db,
+                i::Column::ContractId,
+                |m| m.contract_id,
+                vec![i::Column::Code],
+            ),
+            indicators_by_round: children::<i::Entity>(
+                db,
+                i::Column::RoundId,
+                |m| m.round_id,
+                vec![i::Column::Code],
+            ),
+            indicators_by_organisation: children::<i::Entity>(
+                db,
+                i::Column::OrganisationId,
+                |m| m.organisation_id,
+                vec![i::Column::Code],
+            ),
+            observations_by_indicator: children::<ob::Entity>(
+                db,
+                ob::Column::IndicatorId,
+                |m| Some(m.indicator_id),
+                vec![ob::Column::PeriodEnd, ob::Column::Id],
+            ),
+            spend_by_service: children::<sl::Entity>(
+                db,
+                sl::Column::ServiceId,
+                |m| m.service_id,
+                vec![
+                    sl::Column::FinancialYear,
+                    sl::Column::Quarter,
+                    sl::Column::Id,
+                ],
+            ),
         }
     }
 }
@@ -184,7 +301,10 @@ where
 }
 
 /// Loads many rows by id, in the order of `ids`, skipping missing ones.
-pub async fn load_many<E>(loader: &Ids<E>, ids: impl IntoIterator<Item = i64>) -> AppResult<Vec<E::Model>>
+pub async fn load_many<E>(
+    loader: &Ids<E>,
+    ids: impl IntoIterator<Item = i64>,
+) -> AppResult<Vec<E::Model>>
 where
     E: sea_orm::EntityTrait,
     E::Model: crate::store::fetch::Keyed + Clone + Send + Sync,

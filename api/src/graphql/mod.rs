@@ -59,5 +59,7 @@ pub fn sdl() -> String {
 /// Today in Europe/London: the default `asOf` of every date-dependent field,
 /// because commissioners' deadlines fall on UK calendar days.
 pub fn today() -> NaiveDate {
-    chrono::Utc::now().with_timezone(&chrono_tz::Europe::London).date_naive()
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::London)
+        .date_naive()
 }

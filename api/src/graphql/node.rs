@@ -21,7 +21,12 @@ pub fn global_id(type_name: &str, id: i64) -> ID {
 
 /// Splits a global id into its type name and row id.
 pub fn parse_global_id(id: &str) -> AppResult<(String, i64)> {
-    let bad = || AppError::bad_input("ID_INVALID", format!("id: {id:?} is not an id issued by this API"));
+    let bad = || {
+        AppError::bad_input(
+            "ID_INVALID",
+            format!("id: {id:?} is not an id issued by this API"),
+        )
+    };
     let bytes = URL_SAFE_NO_PAD.decode(id).map_err(|_| bad())?;
     let text = String::from_utf8(bytes).map_err(|_| bad())?;
     let (type_name, key) = text.split_once(':').ok_or_else(bad)?;
@@ -74,22 +79,68 @@ pub async fn resolve_node(ctx: &Context<'_>, id: &str) -> AppResult<Option<Node>
     let l = loaders(ctx)?;
     let db = crate::graphql::loaders::database(ctx)?;
     Ok(match type_name.as_str() {
-        "Organisation" => l.organisations.load_one(key).await?.map(|m| Node::Organisation(Organisation(m))),
+        "Organisation" => l
+            .organisations
+            .load_one(key)
+            .await?
+            .map(|m| Node::Organisation(Organisation(m))),
         "Area" => l.areas.load_one(key).await?.map(|m| Node::Area(Area(m))),
         "Theme" => l.themes.load_one(key).await?.map(|m| Node::Theme(Theme(m))),
-        "FundingStream" => l.funding_streams.load_one(key).await?.map(|m| Node::FundingStream(FundingStream(m))),
-        "Service" => l.services.load_one(key).await?.map(|m| Node::Service(Service(m))),
-        "Contract" => l.contracts.load_one(key).await?.map(|m| Node::Contract(Contract(m))),
-        "GrantProgramme" => l.grant_programmes.load_one(key).await?.map(|m| Node::GrantProgramme(GrantProgramme(m))),
-        "GrantRound" => l.grant_rounds.load_one(key).await?.map(|m| Node::GrantRound(GrantRound(m))),
-        "Indicator" => l.indicators.load_one(key).await?.map(|m| Node::Indicator(Indicator(m))),
+        "FundingStream" => l
+            .funding_streams
+            .load_one(key)
+            .await?
+            .map(|m| Node::FundingStream(FundingStream(m))),
+        "Service" => l
+            .services
+            .load_one(key)
+            .await?
+            .map(|m| Node::Service(Service(m))),
+        "Contract" => l
+            .contracts
+            .load_one(key)
+            .await?
+            .map(|m| Node::Contract(Contract(m))),
+        "GrantProgramme" => l
+            .grant_programmes
+            .load_one(key)
+            .await?
+            .map(|m| Node::GrantProgramme(GrantProgramme(m))),
+        "GrantRound" => l
+            .grant_rounds
+            .load_one(key)
+            .await?
+            .map(|m| Node::GrantRound(GrantRound(m))),
+        "Indicator" => l
+            .indicators
+            .load_one(key)
+            .await?
+            .map(|m| Node::Indicator(Indicator(m))),
         // Rarely fetched alone: a direct lookup rather than a loader each.
-        "ExtensionOption" => extension_option::Entity::find_by_id(key).one(db).await?.map(|m| Node::ExtensionOption(ExtensionOption(m))),
-        "CostShare" => cost_share::Entity::find_by_id(key).one(db).await?.map(|m| Node::CostShare(CostShare(m))),
-        "GrantAward" => grant_award::Entity::find_by_id(key).one(db).await?.map(|m| Node::GrantAward(GrantAward(m))),
-        "Budget" => budget::Entity::find_by_id(key).one(db).await?.map(|m| Node::Budget(Budget(m))),
-        "SpendLine" => spend_line::Entity::find_by_id(key).one(db).await?.map(|m| Node::SpendLine(SpendLine(m))),
-        "Observation" => observation::Entity::find_by_id(key).one(db).await?.map(|m| Node::Observation(Observation(m))),
+        "ExtensionOption" => extension_option::Entity::find_by_id(key)
+            .one(db)
+            .await?
+            .map(|m| Node::ExtensionOption(ExtensionOption(m))),
+        "CostShare" => cost_share::Entity::find_by_id(key)
+            .one(db)
+            .await?
+            .map(|m| Node::CostShare(CostShare(m))),
+        "GrantAward" => grant_award::Entity::find_by_id(key)
+            .one(db)
+            .await?
+            .map(|m| Node::GrantAward(GrantAward(m))),
+        "Budget" => budget::Entity::find_by_id(key)
+            .one(db)
+            .await?
+            .map(|m| Node::Budget(Budget(m))),
+        "SpendLine" => spend_line::Entity::find_by_id(key)
+            .one(db)
+            .await?
+            .map(|m| Node::SpendLine(SpendLine(m))),
+        "Observation" => observation::Entity::find_by_id(key)
+            .one(db)
+            .await?
+            .map(|m| Node::Observation(Observation(m))),
         _ => None,
     })
 }
@@ -101,7 +152,11 @@ pub struct NodeQuery;
 #[Object]
 impl NodeQuery {
     /// Fetches any object by its global id; null when it does not exist.
-    async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "A global id.")] id: ID) -> async_graphql::Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global id.")] id: ID,
+    ) -> async_graphql::Result<Option<Node>> {
         Ok(resolve_node(ctx, &id).await?)
     }
 }

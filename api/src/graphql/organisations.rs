@@ -90,20 +90,32 @@ impl Organisation {
     }
     /// The organisation it is part of (e.g. the VRP within the combined authority).
     async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
-        let Some(parent) = self.0.parent_id else { return Ok(None) };
-        Ok(loaders(ctx)?.organisations.load_one(parent).await?.map(Organisation))
+        let Some(parent) = self.0.parent_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .organisations
+            .load_one(parent)
+            .await?
+            .map(Organisation))
     }
     /// What it is and does.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
     /// Contracts it delivers as provider, by start date.
-    async fn contracts_as_provider(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Contract>> {
+    async fn contracts_as_provider(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<Contract>> {
         let rows = load_children(&loaders(ctx)?.contracts_by_provider, self.0.id).await?;
         Ok(rows.into_iter().map(Contract).collect())
     }
     /// Contracts it leads as commissioner, by start date.
-    async fn contracts_as_lead_commissioner(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Contract>> {
+    async fn contracts_as_lead_commissioner(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<Contract>> {
         let rows = load_children(&loaders(ctx)?.contracts_by_lead, self.0.id).await?;
         Ok(rows.into_iter().map(Contract).collect())
     }
@@ -114,7 +126,11 @@ impl Organisation {
     }
     /// Where the facts come from, and which are illustrative.
     async fn provenance(&self) -> Provenance {
-        Provenance::from_columns(&self.0.source, self.0.is_illustrative, &self.0.illustrative_fields)
+        Provenance::from_columns(
+            &self.0.source,
+            self.0.is_illustrative,
+            &self.0.illustrative_fields,
+        )
     }
 }
 
@@ -137,7 +153,9 @@ impl Area {
     }
     /// The area it lies in (a district's county, a county's region).
     async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Area>> {
-        let Some(parent) = self.0.parent_id else { return Ok(None) };
+        let Some(parent) = self.0.parent_id else {
+            return Ok(None);
+        };
         Ok(loaders(ctx)?.areas.load_one(parent).await?.map(Area))
     }
 }
@@ -170,7 +188,15 @@ impl OrganisationQuery {
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
     ) -> async_graphql::Result<Page<Organisation>> {
-        Ok(id_page::<organisation::Entity, _>(ctx, organisation::Column::Id, Condition::all(), first, after, Organisation).await?)
+        Ok(id_page::<organisation::Entity, _>(
+            ctx,
+            organisation::Column::Id,
+            Condition::all(),
+            first,
+            after,
+            Organisation,
+        )
+        .await?)
     }
     /// The organisation with this exact name, if any.
     async fn organisation(
@@ -178,7 +204,9 @@ impl OrganisationQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The organisation's exact name.")] name: String,
     ) -> async_graphql::Result<Option<Organisation>> {
-        let found = one_where::<organisation::Entity>(database(ctx)?, organisation::Column::Name.eq(name)).await?;
+        let found =
+            one_where::<organisation::Entity>(database(ctx)?, organisation::Column::Name.eq(name))
+                .await?;
         Ok(found.map(Organisation))
     }
     /// Every area, in id order.
@@ -188,7 +216,10 @@ impl OrganisationQuery {
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
     ) -> async_graphql::Result<Page<Area>> {
-        Ok(id_page::<area::Entity, _>(ctx, area::Column::Id, Condition::all(), first, after, Area).await?)
+        Ok(
+            id_page::<area::Entity, _>(ctx, area::Column::Id, Condition::all(), first, after, Area)
+                .await?,
+        )
     }
     /// Every theme, in id order.
     async fn themes(
@@ -197,6 +228,14 @@ impl OrganisationQuery {
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
     ) -> async_graphql::Result<Page<Theme>> {
-        Ok(id_page::<theme::Entity, _>(ctx, theme::Column::Id, Condition::all(), first, after, Theme).await?)
+        Ok(id_page::<theme::Entity, _>(
+            ctx,
+            theme::Column::Id,
+            Condition::all(),
+            first,
+            after,
+            Theme,
+        )
+        .await?)
     }
 }

@@ -119,9 +119,10 @@ where
         }),
     };
     let mut connection = Connection::with_additional_fields(after.is_some(), has_next, extras);
-    connection
-        .edges
-        .extend(rows.into_iter().map(|row| Edge::new(KeyCursor(row.key()), wrap(row))));
+    connection.edges.extend(
+        rows.into_iter()
+            .map(|row| Edge::new(KeyCursor(row.key()), wrap(row))),
+    );
     Ok(connection)
 }
 
@@ -132,7 +133,10 @@ mod tests {
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
         let cursor = KeyCursor(42);
-        assert_eq!(KeyCursor::decode_cursor(&cursor.encode_cursor()).unwrap(), cursor);
+        assert_eq!(
+            KeyCursor::decode_cursor(&cursor.encode_cursor()).unwrap(),
+            cursor
+        );
         assert!(KeyCursor::decode_cursor("garbage!").is_err());
         assert!(KeyCursor::decode_cursor(&URL_SAFE_NO_PAD.encode("x:1")).is_err());
     }

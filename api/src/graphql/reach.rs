@@ -11,7 +11,9 @@ use crate::graphql::loaders::{database, load_children, load_required, loaders};
 use crate::graphql::node::global_id;
 use crate::graphql::organisations::Organisation;
 use crate::graphql::pagination::{id_page, Page};
-use crate::graphql::scalars::{decimal_from_e4, Date, DecimalScalar, FinancialYearScalar, Provenance, Qualifier, ReportedValue};
+use crate::graphql::scalars::{
+    decimal_from_e4, Date, DecimalScalar, FinancialYearScalar, Provenance, Qualifier, ReportedValue,
+};
 use crate::graphql::services::Service;
 use crate::store::fetch::one_where;
 
@@ -73,23 +75,39 @@ impl Indicator {
     }
     /// The service measured, if the subject is a service.
     async fn service(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Service>> {
-        let Some(id) = self.0.service_id else { return Ok(None) };
+        let Some(id) = self.0.service_id else {
+            return Ok(None);
+        };
         Ok(loaders(ctx)?.services.load_one(id).await?.map(Service))
     }
     /// The contract measured, if the subject is a contract.
     async fn contract(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Contract>> {
-        let Some(id) = self.0.contract_id else { return Ok(None) };
+        let Some(id) = self.0.contract_id else {
+            return Ok(None);
+        };
         Ok(loaders(ctx)?.contracts.load_one(id).await?.map(Contract))
     }
     /// The grant round measured, if the subject is a grant round.
     async fn grant_round(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<GrantRound>> {
-        let Some(id) = self.0.round_id else { return Ok(None) };
-        Ok(loaders(ctx)?.grant_rounds.load_one(id).await?.map(GrantRound))
+        let Some(id) = self.0.round_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .grant_rounds
+            .load_one(id)
+            .await?
+            .map(GrantRound))
     }
     /// The organisation measured, if the subject is an organisation.
     async fn organisation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
-        let Some(id) = self.0.organisation_id else { return Ok(None) };
-        Ok(loaders(ctx)?.organisations.load_one(id).await?.map(Organisation))
+        let Some(id) = self.0.organisation_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .organisations
+            .load_one(id)
+            .await?
+            .map(Organisation))
     }
     /// Its observations, oldest period first.
     async fn observations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Observation>> {
@@ -97,7 +115,10 @@ impl Indicator {
         Ok(rows.into_iter().map(Observation).collect())
     }
     /// The observation with the latest period end, if any.
-    async fn latest_observation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Observation>> {
+    async fn latest_observation(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Observation>> {
         let rows = load_children(&loaders(ctx)?.observations_by_indicator, self.0.id).await?;
         Ok(rows.into_iter().last().map(Observation))
     }
@@ -114,7 +135,9 @@ impl Observation {
     }
     /// The indicator observed.
     async fn indicator(&self, ctx: &Context<'_>) -> async_graphql::Result<Indicator> {
-        Ok(Indicator(load_required(&loaders(ctx)?.indicators, self.0.indicator_id).await?))
+        Ok(Indicator(
+            load_required(&loaders(ctx)?.indicators, self.0.indicator_id).await?,
+        ))
     }
     /// The first day of the period (equal to `periodEnd` for a figure "as of" a day).
     async fn period_start(&self) -> Date {
@@ -127,13 +150,18 @@ impl Observation {
     /// The financial year of the period, when it lies within one.
     async fn financial_year(&self) -> Option<FinancialYearScalar> {
         let year = FinancialYear::containing(self.0.period_start);
-        year.contains(self.0.period_end).then_some(FinancialYearScalar(year))
+        year.contains(self.0.period_end)
+            .then_some(FinancialYearScalar(year))
     }
     /// The observed value as reported; null when only a target is known.
     async fn value(&self) -> Option<ReportedValue> {
         Some(ReportedValue {
             value: decimal_from_e4(self.0.value_e4?),
-            qualifier: self.0.qualifier.map(Qualifier::from).unwrap_or(Qualifier::Exact),
+            qualifier: self
+                .0
+                .qualifier
+                .map(Qualifier::from)
+                .unwrap_or(Qualifier::Exact),
             wording: self.0.wording.clone(),
         })
     }
@@ -151,7 +179,11 @@ impl Observation {
     }
     /// Where the figure comes from, and whether it is illustrative.
     async fn provenance(&self) -> Provenance {
-        Provenance::from_columns(&self.0.source, self.0.is_illustrative, &self.0.illustrative_fields)
+        Provenance::from_columns(
+            &self.0.source,
+            self.0.is_illustrative,
+            &self.0.illustrative_fields,
+        )
     }
 }
 
@@ -168,7 +200,15 @@ impl ReachQuery {
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
     ) -> async_graphql::Result<Page<Indicator>> {
-        Ok(id_page::<indicator::Entity, _>(ctx, indicator::Column::Id, Condition::all(), first, after, Indicator).await?)
+        Ok(id_page::<indicator::Entity, _>(
+            ctx,
+            indicator::Column::Id,
+            Condition::all(),
+            first,
+            after,
+            Indicator,
+        )
+        .await?)
     }
     /// The indicator with this code, if any.
     async fn indicator(
@@ -176,7 +216,11 @@ impl ReachQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The indicator's code.")] code: String,
     ) -> async_graphql::Result<Option<Indicator>> {
-        Ok(one_where::<indicator::Entity>(database(ctx)?, indicator::Column::Code.eq(code)).await?.map(Indicator))
+        Ok(
+            one_where::<indicator::Entity>(database(ctx)?, indicator::Column::Code.eq(code))
+                .await?
+                .map(Indicator),
+        )
     }
     /// Every observation, in id order.
     async fn observations(
@@ -185,6 +229,14 @@ impl ReachQuery {
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
     ) -> async_graphql::Result<Page<Observation>> {
-        Ok(id_page::<observation::Entity, _>(ctx, observation::Column::Id, Condition::all(), first, after, Observation).await?)
+        Ok(id_page::<observation::Entity, _>(
+            ctx,
+            observation::Column::Id,
+            Condition::all(),
+            first,
+            after,
+            Observation,
+        )
+        .await?)
     }
 }

@@ -2,7 +2,9 @@
 //! `FinancialYear`, `Money`, reported figures with their qualifiers, and
 //! provenance.
 
-use async_graphql::{Enum, InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value};
+use async_graphql::{
+    Enum, InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value,
+};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -21,8 +23,12 @@ impl ScalarType for Date {
                 .ok()
                 .filter(|_| text.len() == 10)
                 .map(Date)
-                .ok_or_else(|| InputValueError::custom(format!("{text:?} is not a date: expected YYYY-MM-DD"))),
-            _ => Err(InputValueError::custom("a Date must be a string YYYY-MM-DD")),
+                .ok_or_else(|| {
+                    InputValueError::custom(format!("{text:?} is not a date: expected YYYY-MM-DD"))
+                }),
+            _ => Err(InputValueError::custom(
+                "a Date must be a string YYYY-MM-DD",
+            )),
         }
     }
 
@@ -74,7 +80,9 @@ impl ScalarType for FinancialYearScalar {
                 .parse::<domain::FinancialYear>()
                 .map(FinancialYearScalar)
                 .map_err(|err| InputValueError::custom(err.to_string())),
-            _ => Err(InputValueError::custom("a FinancialYear must be a string such as \"2023-24\"")),
+            _ => Err(InputValueError::custom(
+                "a FinancialYear must be a string such as \"2023-24\"",
+            )),
         }
     }
 
@@ -86,7 +94,9 @@ impl ScalarType for FinancialYearScalar {
 impl FinancialYearScalar {
     /// The financial year of a stored start year (e.g. 2023 for 2023-24).
     pub fn from_start_year(start_year: i32) -> Option<Self> {
-        domain::FinancialYear::from_start_year(start_year).ok().map(FinancialYearScalar)
+        domain::FinancialYear::from_start_year(start_year)
+            .ok()
+            .map(FinancialYearScalar)
     }
 }
 
@@ -195,7 +205,11 @@ pub struct Provenance {
 
 impl Provenance {
     /// Provenance from the three stored columns every fact table carries.
-    pub fn from_columns(source: &Option<String>, is_illustrative: bool, fields: &Option<String>) -> Self {
+    pub fn from_columns(
+        source: &Option<String>,
+        is_illustrative: bool,
+        fields: &Option<String>,
+    ) -> Self {
         Provenance {
             source: source.clone(),
             is_illustrative,
@@ -241,7 +255,9 @@ mod tests {
         for good in ["0", "12", "-12.50", "208254.93"] {
             assert_eq!(parse_plain_decimal(good).unwrap().to_string(), good);
         }
-        for bad in ["", "1e3", "NaN", "+1", " 1", "1.", ".5", "1,000", "--1", "Infinity"] {
+        for bad in [
+            "", "1e3", "NaN", "+1", " 1", "1.", ".5", "1,000", "--1", "Infinity",
+        ] {
             assert!(parse_plain_decimal(bad).is_none(), "{bad:?} accepted");
         }
         assert!(<DecimalScalar as ScalarType>::parse(Value::from(12.5)).is_err());
@@ -250,13 +266,24 @@ mod tests {
     #[test]
     fn dates_are_strict() {
         assert!(<Date as ScalarType>::parse(Value::from("2023-04-01")).is_ok());
-        for bad in ["2023-4-1", "2023-02-30", "01/04/2023", "2023-04-01T00:00:00Z"] {
-            assert!(<Date as ScalarType>::parse(Value::from(bad)).is_err(), "{bad}");
+        for bad in [
+            "2023-4-1",
+            "2023-02-30",
+            "01/04/2023",
+            "2023-04-01T00:00:00Z",
+        ] {
+            assert!(
+                <Date as ScalarType>::parse(Value::from(bad)).is_err(),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn money_keeps_two_places() {
-        assert_eq!(Money::from_pence(35_000_000).amount.0.to_string(), "350000.00");
+        assert_eq!(
+            Money::from_pence(35_000_000).amount.0.to_string(),
+            "350000.00"
+        );
     }
 }

@@ -54,13 +54,24 @@ impl Service {
         self.0.status.into()
     }
     /// The commissioning budget funding stream that pays for it.
-    async fn funding_stream(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<FundingStream>> {
-        let Some(id) = self.0.funding_stream_id else { return Ok(None) };
-        Ok(loaders(ctx)?.funding_streams.load_one(id).await?.map(FundingStream))
+    async fn funding_stream(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<FundingStream>> {
+        let Some(id) = self.0.funding_stream_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .funding_streams
+            .load_one(id)
+            .await?
+            .map(FundingStream))
     }
     /// The programme this service is part of (e.g. an A&E Navigator within the VRP's interventions).
     async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Service>> {
-        let Some(id) = self.0.parent_id else { return Ok(None) };
+        let Some(id) = self.0.parent_id else {
+            return Ok(None);
+        };
         Ok(loaders(ctx)?.services.load_one(id).await?.map(Service))
     }
     /// The services that are part of this one.
@@ -72,23 +83,33 @@ impl Service {
     async fn areas(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Area>> {
         let l = loaders(ctx)?;
         let links = load_children(&l.areas_by_service, self.0.id).await?;
-        Ok(load_many(&l.areas, links.iter().map(|x| x.area_id)).await?.into_iter().map(Area).collect())
+        Ok(load_many(&l.areas, links.iter().map(|x| x.area_id))
+            .await?
+            .into_iter()
+            .map(Area)
+            .collect())
     }
     /// The themes it addresses.
     async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Theme>> {
         let l = loaders(ctx)?;
         let links = load_children(&l.themes_by_service, self.0.id).await?;
-        Ok(load_many(&l.themes, links.iter().map(|x| x.theme_id)).await?.into_iter().map(Theme).collect())
+        Ok(load_many(&l.themes, links.iter().map(|x| x.theme_id))
+            .await?
+            .into_iter()
+            .map(Theme)
+            .collect())
     }
     /// Partner organisations involved in delivering it.
     async fn partners(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Organisation>> {
         let l = loaders(ctx)?;
         let links = load_children(&l.partners_by_service, self.0.id).await?;
-        Ok(load_many(&l.organisations, links.iter().map(|x| x.organisation_id))
-            .await?
-            .into_iter()
-            .map(Organisation)
-            .collect())
+        Ok(
+            load_many(&l.organisations, links.iter().map(|x| x.organisation_id))
+                .await?
+                .into_iter()
+                .map(Organisation)
+                .collect(),
+        )
     }
     /// Its contracts, by start date.
     async fn contracts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Contract>> {
@@ -107,7 +128,11 @@ impl Service {
     }
     /// Where the facts come from, and which are illustrative.
     async fn provenance(&self) -> Provenance {
-        Provenance::from_columns(&self.0.source, self.0.is_illustrative, &self.0.illustrative_fields)
+        Provenance::from_columns(
+            &self.0.source,
+            self.0.is_illustrative,
+            &self.0.illustrative_fields,
+        )
     }
 }
 
@@ -148,7 +173,15 @@ impl ServiceQuery {
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
     ) -> async_graphql::Result<Page<Service>> {
-        Ok(id_page::<service::Entity, _>(ctx, service::Column::Id, Condition::all(), first, after, Service).await?)
+        Ok(id_page::<service::Entity, _>(
+            ctx,
+            service::Column::Id,
+            Condition::all(),
+            first,
+            after,
+            Service,
+        )
+        .await?)
     }
     /// The service with this code (e.g. "SARC"), if any.
     async fn service(
@@ -156,7 +189,11 @@ impl ServiceQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The service's code.")] code: String,
     ) -> async_graphql::Result<Option<Service>> {
-        Ok(one_where::<service::Entity>(database(ctx)?, service::Column::Code.eq(code)).await?.map(Service))
+        Ok(
+            one_where::<service::Entity>(database(ctx)?, service::Column::Code.eq(code))
+                .await?
+                .map(Service),
+        )
     }
     /// Every funding stream, in id order.
     async fn funding_streams(
@@ -165,6 +202,14 @@ impl ServiceQuery {
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
     ) -> async_graphql::Result<Page<FundingStream>> {
-        Ok(id_page::<funding_stream::Entity, _>(ctx, funding_stream::Column::Id, Condition::all(), first, after, FundingStream).await?)
+        Ok(id_page::<funding_stream::Entity, _>(
+            ctx,
+            funding_stream::Column::Id,
+            Condition::all(),
+            first,
+            after,
+            FundingStream,
+        )
+        .await?)
     }
 }

@@ -48,7 +48,9 @@ impl Budget {
     }
     /// The funding stream budgeted.
     async fn funding_stream(&self, ctx: &Context<'_>) -> async_graphql::Result<FundingStream> {
-        Ok(FundingStream(load_required(&loaders(ctx)?.funding_streams, self.0.funding_stream_id).await?))
+        Ok(FundingStream(
+            load_required(&loaders(ctx)?.funding_streams, self.0.funding_stream_id).await?,
+        ))
     }
     /// The financial year budgeted.
     async fn financial_year(&self) -> Option<FinancialYearScalar> {
@@ -65,7 +67,11 @@ impl Budget {
     }
     /// Where the facts come from, and which are illustrative.
     async fn provenance(&self) -> Provenance {
-        Provenance::from_columns(&self.0.source, self.0.is_illustrative, &self.0.illustrative_fields)
+        Provenance::from_columns(
+            &self.0.source,
+            self.0.is_illustrative,
+            &self.0.illustrative_fields,
+        )
     }
 }
 
@@ -80,7 +86,9 @@ impl SpendLine {
     }
     /// The funding stream spent from.
     async fn funding_stream(&self, ctx: &Context<'_>) -> async_graphql::Result<FundingStream> {
-        Ok(FundingStream(load_required(&loaders(ctx)?.funding_streams, self.0.funding_stream_id).await?))
+        Ok(FundingStream(
+            load_required(&loaders(ctx)?.funding_streams, self.0.funding_stream_id).await?,
+        ))
     }
     /// The financial year of the spend.
     async fn financial_year(&self) -> Option<FinancialYearScalar> {
@@ -92,12 +100,16 @@ impl SpendLine {
     }
     /// The service the money was spent on, if recorded.
     async fn service(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Service>> {
-        let Some(id) = self.0.service_id else { return Ok(None) };
+        let Some(id) = self.0.service_id else {
+            return Ok(None);
+        };
         Ok(loaders(ctx)?.services.load_one(id).await?.map(Service))
     }
     /// The contract the money was spent under, if recorded.
     async fn contract(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Contract>> {
-        let Some(id) = self.0.contract_id else { return Ok(None) };
+        let Some(id) = self.0.contract_id else {
+            return Ok(None);
+        };
         Ok(loaders(ctx)?.contracts.load_one(id).await?.map(Contract))
     }
     /// The amount, as reported.
@@ -111,7 +123,11 @@ impl SpendLine {
     }
     /// Where the facts come from, and which are illustrative.
     async fn provenance(&self) -> Provenance {
-        Provenance::from_columns(&self.0.source, self.0.is_illustrative, &self.0.illustrative_fields)
+        Provenance::from_columns(
+            &self.0.source,
+            self.0.is_illustrative,
+            &self.0.illustrative_fields,
+        )
     }
 }
 
@@ -128,7 +144,15 @@ impl SpendQuery {
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
     ) -> async_graphql::Result<Page<Budget>> {
-        Ok(id_page::<budget::Entity, _>(ctx, budget::Column::Id, Condition::all(), first, after, Budget).await?)
+        Ok(id_page::<budget::Entity, _>(
+            ctx,
+            budget::Column::Id,
+            Condition::all(),
+            first,
+            after,
+            Budget,
+        )
+        .await?)
     }
     /// Every spend line, in id order.
     async fn spend_lines(
@@ -137,6 +161,14 @@ impl SpendQuery {
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
     ) -> async_graphql::Result<Page<SpendLine>> {
-        Ok(id_page::<spend_line::Entity, _>(ctx, spend_line::Column::Id, Condition::all(), first, after, SpendLine).await?)
+        Ok(id_page::<spend_line::Entity, _>(
+            ctx,
+            spend_line::Column::Id,
+            Condition::all(),
+            first,
+            after,
+            SpendLine,
+        )
+        .await?)
     }
 }

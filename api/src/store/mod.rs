@@ -77,7 +77,8 @@ pub fn redact_url(url: &str) -> String {
 /// WAL mode with a busy timeout, so readers never block the writer.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
     let shown = redact_url(url);
-    let backend = Backend::of_url(url).ok_or_else(|| ConnectError::BadUrl { url: shown.clone() })?;
+    let backend =
+        Backend::of_url(url).ok_or_else(|| ConnectError::BadUrl { url: shown.clone() })?;
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .connect_timeout(Duration::from_secs(5))
@@ -140,15 +141,24 @@ mod tests {
 
     #[test]
     fn recognises_backends() {
-        assert_eq!(Backend::of_url("sqlite://commtrack.db"), Some(Backend::Sqlite));
+        assert_eq!(
+            Backend::of_url("sqlite://commtrack.db"),
+            Some(Backend::Sqlite)
+        );
         assert_eq!(Backend::of_url("sqlite::memory:"), Some(Backend::Sqlite));
-        assert_eq!(Backend::of_url("postgres://postgres@127.0.0.1/db"), Some(Backend::Postgres));
+        assert_eq!(
+            Backend::of_url("postgres://postgres@127.0.0.1/db"),
+            Some(Backend::Postgres)
+        );
         assert_eq!(Backend::of_url("mysql://x"), None);
     }
 
     #[test]
     fn redacts_passwords() {
-        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(
+            redact_url("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact_url("sqlite://x.db"), "sqlite://x.db");
     }
