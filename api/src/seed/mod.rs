@@ -19,8 +19,11 @@
 //! organisation, area, theme or funding stream of the same name.
 //!
 //! - `file`: the serde structs mirroring the file.
-//! - `values`: conversions of file values through the domain rules.
-//! - `insert`: writing the records, table by table.
+//! - `values`: conversions of file values through the domain rules, and
+//!   natural-key resolution.
+//! - `insert`: the loader and the reference tables; `contracts` (services,
+//!   contracts, options, cost shares), `grants` and `figures` (budgets,
+//!   spend, indicators) write the rest.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -31,7 +34,10 @@ use sea_orm::{
 
 use crate::error::{AppError, AppResult};
 
+mod contracts;
+mod figures;
 pub mod file;
+mod grants;
 mod insert;
 mod values;
 

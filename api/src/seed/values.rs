@@ -1,7 +1,7 @@
 //! Converting a dataset file's values to stored values, through the domain
 //! rules, with errors that name the record and field at fault.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 
 use chrono::NaiveDate;
@@ -293,4 +293,87 @@ pub(super) fn scaled_e4(s: &str) -> Result<i64, &'static str> {
         value = value.checked_mul(10).ok_or("is out of range")?;
     }
     Ok(if negative { -value } else { value })
+}
+
+/// Natural key to id, for the records of the file written so far.
+pub(super) type Keys = HashMap<String, i64>;
+
+/// A required text: not blank, at most `max` characters (the schema's limit).
+pub(super) fn text(at: &At, field: &str, value: &str, max: usize) -> AppResult<()> {
+    let len = value.chars().count();
+    if value.trim().is_empty() || len > max {
+        Err(at.err(
+            field,
+            "SEED_TEXT_LENGTH",
+            format!("must be 1 to {max} characters and not blank, not {len}"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Resolves a natural key against the records of the file written so far.
+pub(super) fn key(at: &At, field: &str, kind: &str, known: &Keys, name: &str) -> AppResult<i64> {
+    known
+        .get(name)
+        .copied()
+        .ok_or_else(|| at.unresolved(field, kind, name))
+}
+
+/// Resolves an optional natural key.
+pub(super) fn opt_key(
+    at: &At,
+    field: &str,
+    kind: &str,
+    known: &Keys,
+    name: Option<&str>,
+) -> AppResult<Option<i64>> {
+    name.map(|n| key(at, field, kind, known, n)).transpose()
+}
+
+/// Resolves a list of natural keys, each to be named once.
+pub(super) fn keys(
+    at: &At,
+    field: &str,
+    kind: &str,
+    known: &Keys,
+    names: &[String],
+) -> AppResult<Vec<i64>> {
+    at.distinct(field, names)?;
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| key(at, &format!("{field}[{i}]"), kind, known, n))
+        .collect()
+}
+
+/// Resolves a parent, which must be listed before its children so that the
+/// rows can be written in file order.
+pub(super) fn earlier(
+    at: &At,
+    field: &str,
+    kind: &str,
+    known: &Keys,
+    name: &str,
+) -> AppResult<i64> {
+    known.get(name).copied().ok_or_else(|| {
+        at.err(
+            field,
+            "SEED_REFERENCE_UNRESOLVED",
+            format!("no {kind} named \"{name}\" earlier in the dataset"),
+        )
+    })
+}
+
+/// Refuses a natural key the file has already defined.
+pub(super) fn not_twice(at: &At, field: &str, known: &Keys, name: &str) -> AppResult<()> {
+    if known.contains_key(name) {
+        Err(at.err(
+            field,
+            "SEED_DUPLICATE",
+            "the dataset defines this record twice",
+        ))
+    } else {
+        Ok(())
+    }
 }
