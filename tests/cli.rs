@@ -17,7 +17,10 @@ fn stderr(output: &Output) -> String {
 }
 
 fn temp_sqlite() -> (String, std::path::PathBuf) {
-    let path = std::env::temp_dir().join(format!("commtrack-cli-{}.db", uuid::Uuid::new_v4().simple()));
+    let path = std::env::temp_dir().join(format!(
+        "commtrack-cli-{}.db",
+        uuid::Uuid::new_v4().simple()
+    ));
     (format!("sqlite://{}", path.display()), path)
 }
 
@@ -32,11 +35,20 @@ fn a_bad_database_url_is_one_clear_line() {
 
 #[test]
 fn an_unreachable_database_is_one_clear_line() {
-    let output = commtrack(&["migrate", "--database-url", "postgres://postgres@127.0.0.1:1/nowhere"]);
+    let output = commtrack(&[
+        "migrate",
+        "--database-url",
+        "postgres://postgres@127.0.0.1:1/nowhere",
+    ]);
     assert!(!output.status.success());
     let err = stderr(&output);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.starts_with("error: cannot reach the database at postgres://postgres@127.0.0.1:1/nowhere"), "{err}");
+    assert!(
+        err.starts_with(
+            "error: cannot reach the database at postgres://postgres@127.0.0.1:1/nowhere"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -48,8 +60,15 @@ fn a_port_in_use_is_one_clear_line() {
     let _ = std::fs::remove_file(&path);
     assert!(!output.status.success());
     let err = stderr(&output);
-    assert!(err.trim_end().ends_with("the address is already in use"), "{err}");
-    assert_eq!(err.lines().filter(|l| l.starts_with("error:")).count(), 1, "{err}");
+    assert!(
+        err.trim_end().ends_with("the address is already in use"),
+        "{err}"
+    );
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("error:")).count(),
+        1,
+        "{err}"
+    );
 }
 
 #[test]
@@ -63,7 +82,11 @@ fn seeding_twice_changes_nothing_the_second_time() {
         .output()
         .unwrap();
     assert!(second.status.success(), "{}", stderr(&second));
-    assert!(stderr(&second).contains("already loaded"), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("already loaded"),
+        "{}",
+        stderr(&second)
+    );
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
@@ -75,9 +98,15 @@ fn export_schema_check_passes_on_the_committed_schema() {
     let output = commtrack(&["export-schema", "--check", "--path", schema]);
     assert!(output.status.success(), "{}", stderr(&output));
 
-    let stale = std::env::temp_dir().join(format!("stale-{}.graphql", uuid::Uuid::new_v4().simple()));
+    let stale =
+        std::env::temp_dir().join(format!("stale-{}.graphql", uuid::Uuid::new_v4().simple()));
     std::fs::write(&stale, "type Query { stale: Int }\n").unwrap();
-    let output = commtrack(&["export-schema", "--check", "--path", stale.to_str().unwrap()]);
+    let output = commtrack(&[
+        "export-schema",
+        "--check",
+        "--path",
+        stale.to_str().unwrap(),
+    ]);
     let _ = std::fs::remove_file(&stale);
     assert!(!output.status.success());
     assert!(stderr(&output).contains("differs from the schema in the code"));

@@ -16,16 +16,25 @@ fn every_type_and_field_is_documented() {
     let sdl = api::graphql::sdl();
     let mut undocumented = Vec::new();
     let mut previous = "";
+    let mut in_schema_block = false;
     for line in sdl.lines() {
         let trimmed = line.trim();
+        if trimmed.starts_with("schema ") {
+            in_schema_block = true;
+        }
+        if in_schema_block {
+            in_schema_block = trimmed != "}";
+            continue;
+        }
         let is_definition = trimmed.starts_with("type ")
             || trimmed.starts_with("enum ")
             || trimmed.starts_with("interface ")
             || trimmed.starts_with("scalar ")
             || trimmed.starts_with("input ")
             || (line.starts_with('\t') || line.starts_with("  "))
-                && trimmed.contains(':')
-                && !trimmed.starts_with('"');
+                && (trimmed.contains(':') || trimmed.ends_with('('))
+                && !trimmed.starts_with('"')
+                && !trimmed.starts_with(')');
         let documented = previous.ends_with("\"\"\"") || previous.ends_with('"');
         if is_definition && !documented && !trimmed.starts_with("__") {
             undocumented.push(trimmed.to_owned());

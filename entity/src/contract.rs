@@ -17,6 +17,12 @@ pub struct Model {
     pub lead_commissioner_id: i64,
     pub start_date: Date,
     pub initial_term_months: i32,
+    /// Derived: the last day of the initial term.
+    pub initial_end_date: Date,
+    /// Derived: the initial term extended by every exercised option.
+    pub current_end_date: Date,
+    /// Derived: the initial term extended by every option.
+    pub contractual_end_date: Date,
     pub annual_value_pence: Option<i64>,
     pub annual_value_qualifier: Option<Qualifier>,
     pub annual_value_wording: Option<String>,

@@ -144,6 +144,17 @@ pub struct ContractTerm {
     pub initial_term_months: u32,
 }
 
+/// The day-independent end dates of a contract (see [`ContractTerm::end_dates`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EndDates {
+    /// The last day of the initial term.
+    pub initial: NaiveDate,
+    /// The initial term extended by every exercised option.
+    pub current: NaiveDate,
+    /// The initial term extended by every option.
+    pub contractual: NaiveDate,
+}
+
 impl ContractTerm {
     /// Last day of the initial term: start + months − 1 day.
     pub fn initial_end(&self) -> NaiveDate {
@@ -195,6 +206,17 @@ impl ContractTerm {
             .filter(|o| effective_state(o.state, o.decide_by, as_of) == OptionState::Available)
             .map(|o| o.decide_by)
             .min()
+    }
+
+    /// The end dates stored with a contract so that lists can filter and sort
+    /// by them in SQL. None depends on the day: exercising is recorded, and
+    /// only lapsing (which never moves these dates) follows from the calendar.
+    pub fn end_dates(&self, options: &[TermOption]) -> EndDates {
+        EndDates {
+            initial: self.initial_end(),
+            current: self.extended_end(options, |o| o.state == OptionState::Exercised),
+            contractual: self.contractual_maximum_end(options),
+        }
     }
 
     /// Where the contract is on `as_of`.
@@ -337,6 +359,27 @@ mod tests {
         assert_eq!(term.current_end(&exercised, today), d(2030, 3, 31));
         assert_eq!(term.maximum_end(&exercised, today), d(2030, 3, 31));
         assert_eq!(term.next_decision_date(&exercised, today), None);
+    }
+
+    #[test]
+    fn stored_end_dates_follow_recorded_exercises_only() {
+        let (term, available) = sarc(OptionState::Available);
+        let expected = EndDates {
+            initial: d(2027, 3, 31),
+            current: d(2027, 3, 31),
+            contractual: d(2030, 3, 31),
+        };
+        assert_eq!(term.end_dates(&available), expected);
+        let (term, exercised) = sarc(OptionState::Exercised);
+        assert_eq!(
+            term.end_dates(&exercised),
+            EndDates {
+                current: d(2030, 3, 31),
+                ..expected
+            }
+        );
+        let (term, declined) = sarc(OptionState::Declined);
+        assert_eq!(term.end_dates(&declined), expected);
     }
 
     #[test]

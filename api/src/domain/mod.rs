@@ -19,7 +19,8 @@ pub mod money;
 mod plain_decimal;
 
 pub use contract_term::{
-    add_months_to_end, validate_term, ContractStatus, ContractTerm, ContractTermError, TermOption,
+    add_months_to_end, validate_term, ContractStatus, ContractTerm, ContractTermError, EndDates,
+    TermOption,
 };
 pub use cost_share::{
     allocate, allocate_tree, parse_percentage, validate_split, CostShareError, SharePpm, SplitNode,

@@ -28,6 +28,7 @@ pub struct ReportedCount {
 /// A grant programme, e.g. the Mayor's Safer Communities Fund.
 pub struct GrantProgramme(pub grant_programme::Model);
 
+/// A grant programme, e.g. the Mayor's Safer Communities Fund.
 #[Object]
 impl GrantProgramme {
     /// The opaque global id.
@@ -92,6 +93,7 @@ impl GrantProgramme {
 /// A round of a grant programme: a pot, a window for applications, awards.
 pub struct GrantRound(pub grant_round::Model);
 
+/// A round of a grant programme: a pot, a window for applications, awards.
 #[Object]
 impl GrantRound {
     /// The opaque global id.
@@ -187,6 +189,7 @@ impl GrantRound {
 /// A grant awarded to a recipient for a project.
 pub struct GrantAward(pub grant_award::Model);
 
+/// A grant awarded to a recipient for a project.
 #[Object]
 impl GrantAward {
     /// The opaque global id.
@@ -272,6 +275,7 @@ impl GrantAward {
 #[derive(Default)]
 pub struct GrantQuery;
 
+/// Queries about grants.
 #[Object]
 impl GrantQuery {
     /// Every grant programme, in id order.

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 
 pub mod contracts;
+pub mod filter;
 pub mod grants;
 pub mod loaders;
 pub mod node;
@@ -23,6 +24,7 @@ pub struct QueryRoot(
     organisations::OrganisationQuery,
     services::ServiceQuery,
     contracts::ContractQuery,
+    contracts::list::ContractListQuery,
     grants::GrantQuery,
     spend::SpendQuery,
     reach::ReachQuery,

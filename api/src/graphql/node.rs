@@ -149,6 +149,7 @@ pub async fn resolve_node(ctx: &Context<'_>, id: &str) -> AppResult<Option<Node>
 #[derive(Default)]
 pub struct NodeQuery;
 
+/// The `node` and `nodes` queries.
 #[Object]
 impl NodeQuery {
     /// Fetches any object by its global id; null when it does not exist.

@@ -65,6 +65,7 @@ pub enum AreaKind {
 /// An organisation: a commissioner, provider, partner, funder or grant recipient.
 pub struct Organisation(pub organisation::Model);
 
+/// An organisation: a commissioner, provider, partner, funder or grant recipient.
 #[Object]
 impl Organisation {
     /// The opaque global id.
@@ -137,6 +138,7 @@ impl Organisation {
 /// A district, county or region.
 pub struct Area(pub area::Model);
 
+/// A district, county or region.
 #[Object]
 impl Area {
     /// The opaque global id.
@@ -163,6 +165,7 @@ impl Area {
 /// A theme that services and grants address, e.g. "Domestic Abuse".
 pub struct Theme(pub theme::Model);
 
+/// A theme that services and grants address, e.g. "Domestic Abuse".
 #[Object]
 impl Theme {
     /// The opaque global id.
@@ -179,6 +182,7 @@ impl Theme {
 #[derive(Default)]
 pub struct OrganisationQuery;
 
+/// Queries about organisations, areas and themes.
 #[Object]
 impl OrganisationQuery {
     /// Every organisation, in id order.

@@ -10,28 +10,34 @@ use async_graphql::connection::{Connection, CursorType, Edge};
 use async_graphql::{Context, Object, OutputType};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use sea_orm::{Condition, EntityTrait};
+use chrono::NaiveDate;
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, IdenStatic, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, AppResult};
+use crate::graphql::filter::OrderDirection;
 use crate::graphql::loaders::database;
-use crate::store::fetch::{count, page_by_id, Keyed};
+use crate::store::fetch::{count, Keyed};
 
 /// The default page size.
 pub const DEFAULT_PAGE_SIZE: i32 = 20;
 /// The largest page size.
 pub const MAX_PAGE_SIZE: i32 = 100;
 
-/// An opaque cursor: the key of the row an edge stands for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct KeyCursor(pub i64);
+/// An opaque cursor: the sort-key values of the row an edge stands for, and
+/// the ordering they belong to (a cursor only continues the ordering that issued it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyCursor(pub String);
 
-/// A cursor this API did not issue.
+/// A cursor this API did not issue, or one issued for another ordering.
 #[derive(Debug)]
 pub struct InvalidCursor;
 
 impl std::fmt::Display for InvalidCursor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("after: not a cursor returned by this API")
+        f.write_str("after: not a cursor returned by this API for this orderBy")
     }
 }
 
@@ -45,18 +51,120 @@ impl CursorType for KeyCursor {
     type Error = InvalidCursor;
 
     fn decode_cursor(s: &str) -> Result<Self, Self::Error> {
-        let bad = || InvalidCursor;
-        let bytes = URL_SAFE_NO_PAD.decode(s).map_err(|_| bad())?;
-        let text = String::from_utf8(bytes).map_err(|_| bad())?;
-        text.strip_prefix("k:")
-            .and_then(|key| key.parse().ok())
-            .map(KeyCursor)
-            .ok_or_else(bad)
+        Ok(KeyCursor(s.to_owned()))
     }
 
     fn encode_cursor(&self) -> String {
-        URL_SAFE_NO_PAD.encode(format!("k:{}", self.0))
+        self.0.clone()
     }
+}
+
+/// One value of a sort key, as carried in a cursor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum KeyValue {
+    /// An integer (ids, amounts in pence, years).
+    I(i64),
+    /// A text.
+    S(String),
+    /// A date.
+    D(NaiveDate),
+}
+
+impl From<KeyValue> for sea_orm::Value {
+    fn from(value: KeyValue) -> Self {
+        match value {
+            KeyValue::I(v) => v.into(),
+            KeyValue::S(v) => v.into(),
+            KeyValue::D(v) => v.into(),
+        }
+    }
+}
+
+/// A column a list can be sorted by, and how to read its value off a row.
+/// Sort columns are NOT NULL, so that keyset comparisons are total on both backends.
+pub struct SortKey<E: EntityTrait> {
+    /// The column.
+    pub column: E::Column,
+    /// The name used in cursors (the GraphQL enum value).
+    pub name: &'static str,
+    /// The row's value of the column.
+    pub value: fn(&E::Model) -> KeyValue,
+}
+
+impl<E: EntityTrait> Clone for SortKey<E> {
+    fn clone(&self) -> Self {
+        SortKey {
+            column: self.column,
+            name: self.name,
+            value: self.value,
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct CursorBody {
+    /// The ordering's signature.
+    o: String,
+    /// The sort-key values, in order; the last is the id.
+    k: Vec<KeyValue>,
+}
+
+fn signature<E: EntityTrait>(order: &[(SortKey<E>, OrderDirection)]) -> String {
+    order
+        .iter()
+        .map(|(key, direction)| {
+            format!(
+                "{}:{}",
+                key.name,
+                if *direction == OrderDirection::Asc {
+                    "A"
+                } else {
+                    "D"
+                }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn encode(signature: &str, values: Vec<KeyValue>) -> KeyCursor {
+    let body = CursorBody {
+        o: signature.to_owned(),
+        k: values,
+    };
+    KeyCursor(URL_SAFE_NO_PAD.encode(serde_json::to_vec(&body).unwrap_or_default()))
+}
+
+fn decode(cursor: &str, signature: &str, keys: usize) -> Result<Vec<KeyValue>, InvalidCursor> {
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| InvalidCursor)?;
+    let body: CursorBody = serde_json::from_slice(&bytes).map_err(|_| InvalidCursor)?;
+    if body.o != signature || body.k.len() != keys {
+        return Err(InvalidCursor);
+    }
+    Ok(body.k)
+}
+
+/// Rows strictly after `values` in the ordering `order`:
+/// `(k1 > v1) OR (k1 = v1 AND k2 > v2) OR ...`, with `<` for descending keys.
+fn after_condition<E: EntityTrait>(
+    order: &[(SortKey<E>, OrderDirection)],
+    values: &[KeyValue],
+) -> Condition {
+    let mut any = Condition::any();
+    for i in 0..order.len() {
+        let mut all = Condition::all();
+        for (key, value) in order[..i].iter().map(|(k, _)| k).zip(values) {
+            all = all.add(key.column.eq(value.clone()));
+        }
+        let (key, direction) = &order[i];
+        let value = values[i].clone();
+        all = all.add(match direction {
+            OrderDirection::Asc => key.column.gt(value),
+            OrderDirection::Desc => key.column.lt(value),
+        });
+        any = any.add(all);
+    }
+    any
 }
 
 type CountFuture = Pin<Box<dyn Future<Output = AppResult<u64>> + Send>>;
@@ -66,6 +174,7 @@ pub struct ConnectionExtras {
     count: Arc<dyn Fn() -> CountFuture + Send + Sync>,
 }
 
+/// Fields every connection carries besides its edges.
 #[Object]
 impl ConnectionExtras {
     /// How many items match the query's filter, across all pages. Computed only
@@ -91,7 +200,75 @@ pub fn page_size(first: Option<i32>) -> AppResult<u64> {
     }
 }
 
-/// A page of `E` rows matching `condition`, in id order, each wrapped as `T`.
+/// A request for one page: filter, ordering, size and position.
+pub struct PageRequest<E: EntityTrait> {
+    /// Which rows.
+    pub condition: Condition,
+    /// The requested ordering (the id is appended as the final, unique key).
+    pub order: Vec<(SortKey<E>, OrderDirection)>,
+    /// `first`.
+    pub first: Option<i32>,
+    /// `after`.
+    pub after: Option<String>,
+}
+
+/// A keyset-paginated page of `E` rows, each wrapped as `T`. `id` is the
+/// unique key that ends every ordering.
+pub async fn keyset_page<E, T>(
+    ctx: &Context<'_>,
+    id: SortKey<E>,
+    request: PageRequest<E>,
+    wrap: fn(E::Model) -> T,
+) -> AppResult<Page<T>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    T: OutputType,
+{
+    let limit = page_size(request.first)?;
+    let mut order = request.order;
+    if !order
+        .iter()
+        .any(|(key, _)| key.column.as_str() == id.column.as_str())
+    {
+        order.push((id, OrderDirection::Asc));
+    }
+    let signature = signature(&order);
+    let after = match request.after.as_deref() {
+        Some(cursor) => Some(decode(cursor, &signature, order.len())?),
+        None => None,
+    };
+    let db = database(ctx)?.clone();
+    let mut query = E::find().filter(request.condition.clone());
+    if let Some(values) = &after {
+        query = query.filter(after_condition(&order, values));
+    }
+    for (key, direction) in &order {
+        query = match direction {
+            OrderDirection::Asc => query.order_by_asc(key.column),
+            OrderDirection::Desc => query.order_by_desc(key.column),
+        };
+    }
+    let mut rows = query.limit(limit + 1).all(&db).await?;
+    let has_next = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    let condition = request.condition;
+    let extras = ConnectionExtras {
+        count: Arc::new(move || {
+            let db = db.clone();
+            let condition = condition.clone();
+            Box::pin(async move { count::<E>(&db, condition).await })
+        }),
+    };
+    let mut connection = Connection::with_additional_fields(after.is_some(), has_next, extras);
+    connection.edges.extend(rows.into_iter().map(|row| {
+        let values = order.iter().map(|(key, _)| (key.value)(&row)).collect();
+        Edge::new(encode(&signature, values), wrap(row))
+    }));
+    Ok(connection)
+}
+
+/// A page of `E` rows matching `condition`, in id order.
 pub async fn id_page<E, T>(
     ctx: &Context<'_>,
     id: E::Column,
@@ -105,25 +282,18 @@ where
     E::Model: Keyed + Sync,
     T: OutputType,
 {
-    let limit = page_size(first)?;
-    let after = after.as_deref().map(KeyCursor::decode_cursor).transpose()?;
-    let db = database(ctx)?.clone();
-    let mut rows = page_by_id::<E>(&db, id, condition.clone(), after.map(|c| c.0), limit).await?;
-    let has_next = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
-    let extras = ConnectionExtras {
-        count: Arc::new(move || {
-            let db = db.clone();
-            let condition = condition.clone();
-            Box::pin(async move { count::<E>(&db, condition).await })
-        }),
+    let key = SortKey::<E> {
+        column: id,
+        name: "ID",
+        value: |row| KeyValue::I(row.key()),
     };
-    let mut connection = Connection::with_additional_fields(after.is_some(), has_next, extras);
-    connection.edges.extend(
-        rows.into_iter()
-            .map(|row| Edge::new(KeyCursor(row.key()), wrap(row))),
-    );
-    Ok(connection)
+    let request = PageRequest {
+        condition,
+        order: Vec::new(),
+        first,
+        after,
+    };
+    keyset_page(ctx, key, request, wrap).await
 }
 
 #[cfg(test)]
@@ -131,14 +301,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cursors_round_trip_and_reject_garbage() {
-        let cursor = KeyCursor(42);
-        assert_eq!(
-            KeyCursor::decode_cursor(&cursor.encode_cursor()).unwrap(),
-            cursor
-        );
-        assert!(KeyCursor::decode_cursor("garbage!").is_err());
-        assert!(KeyCursor::decode_cursor(&URL_SAFE_NO_PAD.encode("x:1")).is_err());
+    fn cursors_round_trip_and_reject_garbage_or_another_ordering() {
+        let values = vec![
+            KeyValue::D(NaiveDate::from_ymd_opt(2023, 4, 1).unwrap()),
+            KeyValue::I(42),
+        ];
+        let cursor = encode("START_DATE:A,ID:A", values.clone());
+        assert_eq!(decode(&cursor.0, "START_DATE:A,ID:A", 2).unwrap(), values);
+        assert!(decode(&cursor.0, "START_DATE:D,ID:A", 2).is_err());
+        assert!(decode("garbage!", "ID:A", 1).is_err());
+        assert!(decode(&URL_SAFE_NO_PAD.encode("{}"), "ID:A", 1).is_err());
     }
 
     #[test]

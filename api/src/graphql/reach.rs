@@ -47,6 +47,8 @@ pub enum Aggregation {
 /// for one subject: a service, contract, grant round or organisation.
 pub struct Indicator(pub indicator::Model);
 
+/// A reach or outcome measure (young people reached, victim satisfaction...)
+/// for one subject: a service, contract, grant round or organisation.
 #[Object]
 impl Indicator {
     /// The opaque global id.
@@ -127,6 +129,7 @@ impl Indicator {
 /// An indicator's value over one period, with its target and baseline.
 pub struct Observation(pub observation::Model);
 
+/// An indicator's value over one period, with its target and baseline.
 #[Object]
 impl Observation {
     /// The opaque global id.
@@ -191,6 +194,7 @@ impl Observation {
 #[derive(Default)]
 pub struct ReachQuery;
 
+/// Queries about reach and outcomes.
 #[Object]
 impl ReachQuery {
     /// Every indicator, in id order.

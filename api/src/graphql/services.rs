@@ -31,6 +31,7 @@ pub enum ServiceStatus {
 /// A commissioned service, e.g. the Adult Sexual Assault Referral Centre.
 pub struct Service(pub service::Model);
 
+/// A commissioned service, e.g. the Adult Sexual Assault Referral Centre.
 #[Object]
 impl Service {
     /// The opaque global id.
@@ -139,6 +140,7 @@ impl Service {
 /// A commissioning budget funding stream, e.g. "Victims of Crime".
 pub struct FundingStream(pub funding_stream::Model);
 
+/// A commissioning budget funding stream, e.g. "Victims of Crime".
 #[Object]
 impl FundingStream {
     /// The opaque global id.
@@ -164,6 +166,7 @@ impl FundingStream {
 #[derive(Default)]
 pub struct ServiceQuery;
 
+/// Queries about services and funding streams.
 #[Object]
 impl ServiceQuery {
     /// Every service, in id order.

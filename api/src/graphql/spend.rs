@@ -40,6 +40,7 @@ impl Quarter {
 /// A funding stream's budget for one financial year.
 pub struct Budget(pub budget::Model);
 
+/// A funding stream's budget for one financial year.
 #[Object]
 impl Budget {
     /// The opaque global id.
@@ -78,6 +79,7 @@ impl Budget {
 /// Spend against a funding stream in a financial year (and, when known, a quarter).
 pub struct SpendLine(pub spend_line::Model);
 
+/// Spend against a funding stream in a financial year (and, when known, a quarter).
 #[Object]
 impl SpendLine {
     /// The opaque global id.
@@ -135,6 +137,7 @@ impl SpendLine {
 #[derive(Default)]
 pub struct SpendQuery;
 
+/// Queries about budgets and spend.
 #[Object]
 impl SpendQuery {
     /// Every budget, in id order.

@@ -9,7 +9,7 @@ use entity::{
 use sea_orm::ActiveValue::Set;
 use sea_orm::EntityTrait;
 
-use crate::domain::{self, validate_term, ContractTermError, SplitNode, TermOption};
+use crate::domain::{self, validate_term, ContractTerm, ContractTermError, SplitNode, TermOption};
 use crate::error::AppResult;
 
 use super::file::ShareRecord;
@@ -28,6 +28,8 @@ struct PlannedShare {
 }
 
 impl Loader<'_> {
+    /// Writes the services with their areas, themes and partners; a parent
+    /// programme must come before its parts.
     pub(super) async fn services(&mut self) -> AppResult<()> {
         for rec in &self.data.services {
             let at = At::new("service", &rec.code);
@@ -108,6 +110,9 @@ impl Loader<'_> {
         Ok(())
     }
 
+    /// Writes the contracts with their extension options and cost shares,
+    /// after checking the term with `validate_term` and the split with
+    /// `validate_split`, the rules the API applies to user edits.
     pub(super) async fn contracts(&mut self) -> AppResult<()> {
         for rec in &self.data.contracts {
             let at = At::new("contract", &rec.reference);
@@ -198,6 +203,11 @@ impl Loader<'_> {
                 };
                 at.err(field, e.code(), e)
             })?;
+            let ends = ContractTerm {
+                start,
+                initial_term_months: rec.initial_term_months,
+            }
+            .end_dates(&term_options);
 
             // Cost shares: the whole tree is checked before any row is written.
             let mut shares = Vec::new();
@@ -218,6 +228,9 @@ impl Loader<'_> {
                 lead_commissioner_id: Set(lead_id),
                 start_date: Set(start),
                 initial_term_months: Set(months),
+                initial_end_date: Set(ends.initial),
+                current_end_date: Set(ends.current),
+                contractual_end_date: Set(ends.contractual),
                 annual_value_pence: Set(annual.as_ref().map(|v| v.0)),
                 annual_value_qualifier: Set(annual.as_ref().map(|v| v.1)),
                 annual_value_wording: Set(annual.and_then(|v| v.2)),

@@ -13,6 +13,7 @@ use super::insert::Loader;
 use super::values::{key, not_twice, opt_key, text, At, Keys};
 
 impl Loader<'_> {
+    /// Writes the budgets, one per funding stream and financial year.
     pub(super) async fn budgets(&mut self) -> AppResult<()> {
         let mut seen = HashSet::new();
         for rec in &self.data.budgets {
@@ -68,6 +69,7 @@ impl Loader<'_> {
         Ok(())
     }
 
+    /// Writes the spend lines.
     pub(super) async fn spend_lines(&mut self) -> AppResult<()> {
         for (i, rec) in self.data.spend_lines.iter().enumerate() {
             let at = At::new("spend line", i + 1);
@@ -121,6 +123,7 @@ impl Loader<'_> {
         Ok(())
     }
 
+    /// Writes the indicators and their observations (values scaled by 10^4).
     pub(super) async fn indicators(&mut self) -> AppResult<()> {
         let mut codes = Keys::new();
         for rec in &self.data.indicators {

@@ -13,6 +13,7 @@ use super::insert::Loader;
 use super::values::{key, keys, not_twice, opt_key, text, At, Keys};
 
 impl Loader<'_> {
+    /// Writes the grant programmes with their rounds, round themes and awards.
     pub(super) async fn grants(&mut self) -> AppResult<()> {
         let mut programmes = Keys::new();
         for prog in &self.data.grant_programmes {

@@ -25,20 +25,28 @@ use super::SeedCounts;
 
 /// Loads one dataset into one transaction.
 pub(super) struct Loader<'a> {
+    /// Every row goes through this one transaction: all or nothing.
     pub(super) txn: &'a DatabaseTransaction,
+    /// The parsed file.
     pub(super) data: &'a Dataset,
+    /// The document citations every `source` must start with.
     pub(super) citations: Vec<String>,
+    // Natural key to id for the records of the file written (or reused) so
+    // far; references resolve only against these, never against other data.
     pub(super) organisations: Keys,
     pub(super) areas: Keys,
     pub(super) themes: Keys,
     pub(super) funding_streams: Keys,
     pub(super) services: Keys,
     pub(super) contracts: Keys,
+    /// Grant rounds by (programme name, round number).
     pub(super) rounds: HashMap<(String, u32), i64>,
+    /// Rows inserted so far.
     pub(super) counts: SeedCounts,
 }
 
 impl<'a> Loader<'a> {
+    /// A loader writing `data` through `txn`.
     pub fn new(txn: &'a DatabaseTransaction, data: &'a Dataset) -> Self {
         Loader {
             txn,

@@ -17,29 +17,84 @@ use sea_orm::{
 use super::values::scaled_e4;
 use super::*;
 
-/// A migrated database in a fresh file under the system's temp directory,
-/// deleted (with its WAL files) when dropped.
+/// A fresh, migrated database: a file under the system's temp directory, or
+/// a new PostgreSQL database when `TEST_DATABASE_URL` names a server (as CI
+/// does, so these tests run on both backends). Deleted when dropped.
 struct TempDb {
     db: DatabaseConnection,
-    path: PathBuf,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    SqliteFile(PathBuf),
+    Postgres { admin_url: String, name: String },
 }
 
 impl TempDb {
     async fn new() -> TempDb {
-        let path = std::env::temp_dir().join(format!("commtrack-seed-{}.db", uuid::Uuid::new_v4()));
-        let db = crate::store::open(&format!("sqlite://{}", path.display()))
+        let unique = uuid::Uuid::new_v4().simple().to_string();
+        let (url, cleanup) = match std::env::var("TEST_DATABASE_URL") {
+            Ok(admin_url) if !admin_url.is_empty() => {
+                // The prefix lets CI drop databases left by an interrupted run.
+                let name = format!("commtrack_test_seed_{unique}");
+                let admin = sea_orm::Database::connect(&admin_url)
+                    .await
+                    .expect("TEST_DATABASE_URL is reachable");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .expect("create the test database");
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(b, _)| b);
+                (
+                    format!("{base}/{name}"),
+                    Cleanup::Postgres { admin_url, name },
+                )
+            }
+            _ => {
+                let path = std::env::temp_dir().join(format!("commtrack-seed-{unique}.db"));
+                (
+                    format!("sqlite://{}", path.display()),
+                    Cleanup::SqliteFile(path),
+                )
+            }
+        };
+        let db = crate::store::open(&url)
             .await
             .expect("open a temporary database");
-        TempDb { db, path }
+        TempDb { db, cleanup }
     }
 }
 
 impl Drop for TempDb {
     fn drop(&mut self) {
-        for suffix in ["", "-wal", "-shm"] {
-            let mut file = self.path.clone().into_os_string();
-            file.push(suffix);
-            let _ = std::fs::remove_file(file);
+        match &self.cleanup {
+            Cleanup::SqliteFile(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut file = path.clone().into_os_string();
+                    file.push(suffix);
+                    let _ = std::fs::remove_file(file);
+                }
+            }
+            Cleanup::Postgres { admin_url, name } => {
+                // Drop cannot await, and the test's runtime may be ending: use
+                // a runtime of its own on another thread.
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                let _ = std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Runtime::new().ok()?;
+                    runtime.block_on(async {
+                        let admin = sea_orm::Database::connect(&admin_url).await.ok()?;
+                        admin
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                            ))
+                            .await
+                            .ok()
+                    })
+                })
+                .join();
+            }
         }
     }
 }
@@ -210,7 +265,7 @@ async fn reported_figures_read_back_exactly() {
     let awarded = scalar(
         db,
         &format!(
-            "SELECT SUM(amount_pence) FROM grant_awards WHERE round_id = {}",
+            "SELECT CAST(SUM(amount_pence) AS BIGINT) FROM grant_awards WHERE round_id = {}",
             round4.id
         ),
     )
@@ -238,6 +293,26 @@ async fn reported_figures_read_back_exactly() {
     assert_eq!(sarc.start_date, date(2023, 4, 1));
     assert_eq!(sarc.initial_term_months, 48);
     assert_eq!(sarc.annual_value_pence, Some(150_000_000));
+    // Stored end dates: 4 years, plus a 3-year option not yet exercised.
+    assert_eq!(
+        (
+            sarc.initial_end_date,
+            sarc.current_end_date,
+            sarc.contractual_end_date
+        ),
+        (date(2027, 3, 31), date(2027, 3, 31), date(2030, 3, 31))
+    );
+    let cara = contract::Entity::find()
+        .filter(contract::Column::Reference.eq("WYCA-CARA-2022"))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        cara.current_end_date,
+        date(2027, 3, 31),
+        "3 years plus two exercised 12-month options"
+    );
     assert_eq!(
         sarc.cost_share_agreement.as_deref(),
         Some("Collaboration agreement")

@@ -96,6 +96,12 @@ CREATE TABLE contracts (
     lead_commissioner_id BIGINT NOT NULL REFERENCES organisations (id),
     start_date DATE NOT NULL,
     initial_term_months INTEGER NOT NULL CHECK (initial_term_months BETWEEN 1 AND 600),
+    -- Derived from the term and the options' recorded states (see the domain
+    -- rules), stored so that lists can filter and sort by them through an
+    -- index; every write to a contract or its options recomputes them.
+    initial_end_date DATE NOT NULL,
+    current_end_date DATE NOT NULL,
+    contractual_end_date DATE NOT NULL,
     annual_value_pence BIGINT CHECK (annual_value_pence >= 0),
     annual_value_qualifier TEXT CHECK (annual_value_qualifier IN ('exact', 'approximate', 'at_least', 'at_most')),
     annual_value_wording TEXT,
@@ -112,13 +118,17 @@ CREATE TABLE contracts (
     is_illustrative BOOLEAN NOT NULL DEFAULT FALSE,
     illustrative_fields TEXT,
     CHECK ((annual_value_pence IS NULL) = (annual_value_qualifier IS NULL)),
-    CHECK ((total_value_pence IS NULL) = (total_value_qualifier IS NULL))
+    CHECK ((total_value_pence IS NULL) = (total_value_qualifier IS NULL)),
+    CHECK (start_date <= initial_end_date AND initial_end_date <= current_end_date AND current_end_date <= contractual_end_date)
 );
 CREATE INDEX contracts_service_id ON contracts (service_id);
 CREATE INDEX contracts_provider_id ON contracts (provider_id);
 CREATE INDEX contracts_lead_commissioner_id ON contracts (lead_commissioner_id);
 CREATE INDEX contracts_start_date ON contracts (start_date, id);
 CREATE INDEX contracts_eia_review_date ON contracts (eia_review_date);
+CREATE INDEX contracts_initial_end_date ON contracts (initial_end_date, id);
+CREATE INDEX contracts_current_end_date ON contracts (current_end_date, id);
+CREATE INDEX contracts_contractual_end_date ON contracts (contractual_end_date, id);
 
 CREATE TABLE extension_options (
     id ID_PK,

@@ -1,6 +1,8 @@
 //! Contracts, their extension options and their cost-sharing splits. The
 //! computed dates and status come from `domain::contract_term`.
 
+pub mod list;
+
 use async_graphql::{Context, Enum, Object, SimpleObject, ID};
 use chrono::NaiveDate;
 use entity::{contract, cost_share, extension_option};
@@ -135,6 +137,7 @@ impl Contract {
     }
 }
 
+/// A contract: a service delivered by a provider for a lead commissioner.
 #[Object]
 impl Contract {
     /// The opaque global id.
@@ -324,6 +327,7 @@ impl Contract {
 /// An optional extension of a contract's term.
 pub struct ExtensionOption(pub extension_option::Model);
 
+/// An optional extension of a contract's term.
 #[Object]
 impl ExtensionOption {
     /// The opaque global id.
@@ -383,6 +387,8 @@ impl ExtensionOption {
 /// parent: the shares at every level sum to exactly 100.
 pub struct CostShare(pub cost_share::Model);
 
+/// One party's share of a contract's cost. Shares are percentages of their
+/// parent: the shares at every level sum to exactly 100.
 #[Object]
 impl CostShare {
     /// The opaque global id.
@@ -453,25 +459,9 @@ fn share_of(row: &cost_share::Model) -> Result<SharePpm, crate::error::AppError>
 #[derive(Default)]
 pub struct ContractQuery;
 
+/// Queries about contracts.
 #[Object]
 impl ContractQuery {
-    /// Every contract, in id order.
-    async fn contracts(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<Page<Contract>> {
-        Ok(id_page::<contract::Entity, _>(
-            ctx,
-            contract::Column::Id,
-            Condition::all(),
-            first,
-            after,
-            Contract,
-        )
-        .await?)
-    }
     /// The contract with this reference (e.g. "WYCA-SARC-2023"), if any.
     async fn contract(
         &self,
