@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::config::{Cli, Command, ExportSchemaArgs, SeedArgs, ServeArgs};
+use crate::config::{Cli, Command, ExportSchemaArgs, KeysCommand, SeedArgs, ServeArgs};
 use crate::seed::SeedOutcome;
 
 /// Runs the command line and returns the process exit code.
@@ -42,7 +42,9 @@ async fn dispatch(command: Command) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Seed(args) => seed(args).await,
+        Command::Generate(args) => generate(args).await,
         Command::ExportSchema(args) => export_schema(args),
+        Command::Keys(command) => keys(command).await,
     }
 }
 
@@ -68,9 +70,18 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         })?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%address, "commtrack listening; GraphiQL at http://{address}/graphql");
-    crate::http::serve(listener, db)
-        .await
-        .map_err(|e| e.to_string())?;
+    let security = args.security();
+    if security.public_read {
+        tracing::warn!("public read is on: requests without an API key may read everything");
+    }
+    crate::http::serve(
+        listener,
+        db,
+        crate::http::ServerOptions::default(),
+        security,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -84,6 +95,103 @@ async fn seed(args: SeedArgs) -> Result<ExitCode, String> {
             .map_err(|e| seed_error(&e))?,
     );
     Ok(ExitCode::SUCCESS)
+}
+
+async fn generate(args: crate::config::GenerateArgs) -> Result<ExitCode, String> {
+    use crate::seed::generate::Scale;
+    let db = crate::store::open(&args.database.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let scale = match args.scale {
+        crate::config::ScaleArg::Small => Scale::SMALL,
+        crate::config::ScaleArg::National => Scale::NATIONAL,
+    };
+    let summary = crate::seed::generate::generate(&db, scale, args.seed)
+        .await
+        .map_err(|e| format!("cannot generate: {}", e.message()))?;
+    println!("{summary}");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn keys(command: KeysCommand) -> Result<ExitCode, String> {
+    match command {
+        KeysCommand::Create(args) => {
+            let db = crate::store::open(&args.database.database_url)
+                .await
+                .map_err(|e| e.to_string())?;
+            let organisation_id = match &args.organisation {
+                Some(name) => Some(
+                    crate::store::api_keys::organisation_id_by_name(&db, name)
+                        .await
+                        .map_err(|e| app_error("cannot create the key", &e))?
+                        .ok_or_else(|| format!("no organisation is named {name:?}"))?,
+                ),
+                None => None,
+            };
+            let issued = crate::auth::keys::create(&db, &args.name, args.role, organisation_id)
+                .await
+                .map_err(|e| app_error("cannot create the key", &e))?;
+            eprintln!(
+                "created key {} ({}, {}); it is shown only this once:",
+                issued.row.id, issued.row.name, args.role
+            );
+            // The key alone on stdout, so that `KEY=$(commtrack keys create ...)` works.
+            println!("{}", issued.key);
+            Ok(ExitCode::SUCCESS)
+        }
+        KeysCommand::List(database) => {
+            let db = crate::store::open(&database.database_url)
+                .await
+                .map_err(|e| e.to_string())?;
+            let keys = crate::store::api_keys::list(&db)
+                .await
+                .map_err(|e| app_error("cannot list the keys", &e))?;
+            println!("id\tprefix\trole\tname\torganisation\tcreated\tstatus");
+            for listing in keys {
+                let key = listing.key;
+                let status = match key.revoked_at {
+                    Some(at) => format!("revoked {}", at.format("%Y-%m-%dT%H:%M:%SZ")),
+                    None => "active".to_owned(),
+                };
+                println!(
+                    "{}\tct_{}\t{}\t{}\t{}\t{}\t{status}",
+                    key.id,
+                    key.prefix,
+                    crate::auth::keys::from_stored(key.role),
+                    key.name,
+                    listing.organisation.as_deref().unwrap_or("-"),
+                    key.created_at.format("%Y-%m-%dT%H:%M:%SZ"),
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        KeysCommand::Revoke(args) => {
+            use crate::store::api_keys::Revoked;
+            let db = crate::store::open(&args.database.database_url)
+                .await
+                .map_err(|e| e.to_string())?;
+            match crate::auth::keys::revoke(&db, args.id)
+                .await
+                .map_err(|e| app_error("cannot revoke the key", &e))?
+            {
+                Revoked::Now(key) => println!("revoked key {} ({})", key.id, key.name),
+                Revoked::Already(key) => {
+                    println!("key {} ({}) was already revoked", key.id, key.name)
+                }
+                Revoked::NoSuchKey => return Err(format!("there is no key {}", args.id)),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// One line for an error on the command line, where the operator may see
+/// internal detail (it is their own database).
+fn app_error(context: &str, err: &crate::error::AppError) -> String {
+    match err {
+        crate::error::AppError::Internal(detail) => format!("{context}: {detail}"),
+        other => format!("{context}: {}", other.message()),
+    }
 }
 
 fn report_seed(outcome: SeedOutcome) {

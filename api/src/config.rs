@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 
+use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand};
 
 /// The default database: an SQLite file in the working directory, created and
@@ -27,8 +28,13 @@ pub enum Command {
     Migrate(DatabaseArgs),
     /// Load a dataset into the database.
     Seed(SeedArgs),
+    /// Fill an empty database with a deterministic synthetic dataset (benchmarks).
+    Generate(GenerateArgs),
     /// Print the GraphQL schema (SDL), or check the committed `schema.graphql`.
     ExportSchema(ExportSchemaArgs),
+    /// Create, list and revoke API keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
 }
 
 /// Where the database is.
@@ -48,9 +54,84 @@ pub struct ServeArgs {
     /// The database.
     #[command(flatten)]
     pub database: DatabaseArgs,
-    /// Load the demo dataset (West Yorkshire) if the database is empty.
+    /// Load the demo dataset (West Yorkshire) if the database is empty; also
+    /// turns on public read, introspection and suggestions unless they are set.
     #[arg(long)]
     pub demo: bool,
+    /// Let requests without an API key read (never write). On with `--demo`.
+    #[arg(long, env = "COMMTRACK_PUBLIC_READ", value_name = "BOOL", num_args = 0..=1,
+          default_missing_value = "true", value_parser = BoolishValueParser::new())]
+    pub public_read: Option<bool>,
+    /// Answer introspection (`__schema`, GraphiQL's docs). On with `--demo`, off otherwise.
+    #[arg(long, env = "COMMTRACK_INTROSPECTION", value_name = "BOOL", num_args = 0..=1,
+          default_missing_value = "true", value_parser = BoolishValueParser::new())]
+    pub introspection: Option<bool>,
+    /// Suggest field names ("did you mean") in errors. On with `--demo`, off otherwise.
+    #[arg(long, env = "COMMTRACK_SUGGESTIONS", value_name = "BOOL", num_args = 0..=1,
+          default_missing_value = "true", value_parser = BoolishValueParser::new())]
+    pub suggestions: Option<bool>,
+    /// Requests per minute per API key (per address without one); 0 turns the limit off.
+    #[arg(long, env = "COMMTRACK_RATE_LIMIT", value_name = "PER_MINUTE",
+          default_value_t = crate::http::DEFAULT_RATE_LIMIT_PER_MINUTE)]
+    pub rate_limit: u32,
+    /// Seconds a request may run before it is abandoned with a 504.
+    #[arg(long, env = "COMMTRACK_REQUEST_TIMEOUT", value_name = "SECONDS",
+          default_value_t = crate::http::REQUEST_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout: u64,
+}
+
+impl ServeArgs {
+    /// The access settings these flags ask for: demo mode opens what is not set.
+    pub fn security(&self) -> crate::http::SecurityOptions {
+        crate::http::SecurityOptions {
+            public_read: self.public_read.unwrap_or(self.demo),
+            schema: crate::graphql::limits::SchemaOptions {
+                introspection: self.introspection.unwrap_or(self.demo),
+                suggestions: self.suggestions.unwrap_or(self.demo),
+            },
+            rate_limit_per_minute: std::num::NonZeroU32::new(self.rate_limit),
+            request_timeout: std::time::Duration::from_secs(self.request_timeout),
+        }
+    }
+}
+
+/// `keys` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create a key and print it: the only time it is shown.
+    Create(KeysCreateArgs),
+    /// List keys (never their secrets).
+    List(DatabaseArgs),
+    /// Revoke a key: it stops working at once.
+    Revoke(KeysRevokeArgs),
+}
+
+/// Flags of `keys create`.
+#[derive(Debug, Clone, Args)]
+pub struct KeysCreateArgs {
+    /// The database.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// What the key is for, e.g. "finance dashboard".
+    #[arg(long)]
+    pub name: String,
+    /// What the key may do: viewer, analyst, commissioner or admin.
+    #[arg(long)]
+    pub role: crate::auth::Role,
+    /// The organisation (exact name) a commissioner key writes for.
+    #[arg(long)]
+    pub organisation: Option<String>,
+}
+
+/// Flags of `keys revoke`.
+#[derive(Debug, Clone, Args)]
+pub struct KeysRevokeArgs {
+    /// The database.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// The key's id (from `keys list`).
+    pub id: i64,
 }
 
 /// Flags of `seed`.
@@ -62,6 +143,29 @@ pub struct SeedArgs {
     /// Load the built-in demo dataset (facts of the West Yorkshire reports).
     #[arg(long, required = true)]
     pub demo: bool,
+}
+
+/// The sizes `generate` offers.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ScaleArg {
+    /// A few tens of thousands of rows.
+    Small,
+    /// About 50,000 contracts, a million spend lines, a million observations.
+    National,
+}
+
+/// Flags of `generate`.
+#[derive(Debug, Clone, Args)]
+pub struct GenerateArgs {
+    /// The database (empty).
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// How much to generate.
+    #[arg(long, value_enum, default_value = "small")]
+    pub scale: ScaleArg,
+    /// The random seed: the same seed gives the same data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }
 
 /// Flags of `export-schema`.

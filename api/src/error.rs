@@ -24,6 +24,10 @@ pub enum AppError {
         /// What is wrong, naming the field.
         message: String,
     },
+    /// No valid credentials were presented.
+    Unauthenticated(String),
+    /// The caller's role or organisation does not allow this.
+    Forbidden(String),
     /// Something failed inside the server; the detail is for the log only.
     Internal(Arc<str>),
 }
@@ -34,6 +38,8 @@ impl AppError {
         match self {
             AppError::NotFound(_) => "NOT_FOUND",
             AppError::BadInput { .. } => "BAD_USER_INPUT",
+            AppError::Unauthenticated(_) => "UNAUTHENTICATED",
+            AppError::Forbidden(_) => "FORBIDDEN",
             AppError::Internal(_) => "INTERNAL",
         }
     }
@@ -43,6 +49,7 @@ impl AppError {
         match self {
             AppError::NotFound(message) => message,
             AppError::BadInput { message, .. } => message,
+            AppError::Unauthenticated(message) | AppError::Forbidden(message) => message,
             AppError::Internal(_) => "internal error",
         }
     }
@@ -82,7 +89,7 @@ impl From<AppError> for async_graphql::Error {
                     ext.set("code", code);
                     ext.set("rule", *rule);
                 }),
-            AppError::NotFound(_) => {
+            AppError::NotFound(_) | AppError::Unauthenticated(_) | AppError::Forbidden(_) => {
                 async_graphql::Error::new(err.message()).extend_with(|_, ext| ext.set("code", code))
             }
         }

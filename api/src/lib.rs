@@ -8,6 +8,7 @@
 //! - [`seed`]: the demo dataset.
 //! - [`cli`] and [`config`]: the `commtrack` command.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod domain;

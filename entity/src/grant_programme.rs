@@ -15,6 +15,8 @@ pub struct Model {
     pub source: Option<String>,
     pub is_illustrative: bool,
     pub illustrative_fields: Option<String>,
+    /// Raised by one on every change; updates name the version they read.
+    pub version: i32,
 }
 
 /// Relations are resolved by batched loaders in `api`, not by joins here.

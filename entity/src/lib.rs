@@ -4,7 +4,9 @@
 //! (`share_ppm`), observed values integers scaled by 10^4 (`*_e4`): exact and
 //! summable on SQLite and PostgreSQL alike. API types live in the `api` crate.
 
+pub mod api_key;
 pub mod area;
+pub mod audit_event;
 pub mod budget;
 pub mod contract;
 pub mod cost_share;

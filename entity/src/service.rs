@@ -19,6 +19,12 @@ pub struct Model {
     pub source: Option<String>,
     pub is_illustrative: bool,
     pub illustrative_fields: Option<String>,
+    /// Raised by one on every change; updates name the version they read.
+    pub version: i32,
+    /// When the record was archived (soft-deleted), if it was.
+    pub archived_at: Option<DateTimeUtc>,
+    /// Why it was archived.
+    pub archive_reason: Option<String>,
 }
 
 /// Relations are resolved by batched loaders in `api`, not by joins here.

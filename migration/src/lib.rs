@@ -4,6 +4,9 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20260101_000001_domain;
+mod m20260101_000002_spend_attributions;
+mod m20260101_000003_safe_writes;
+mod m20260101_000004_api_keys;
 
 /// Every migration of commtrack, oldest first.
 pub struct Migrator;
@@ -11,7 +14,12 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20260101_000001_domain::Migration)]
+        vec![
+            Box::new(m20260101_000001_domain::Migration),
+            Box::new(m20260101_000002_spend_attributions::Migration),
+            Box::new(m20260101_000003_safe_writes::Migration),
+            Box::new(m20260101_000004_api_keys::Migration),
+        ]
     }
 }
 
@@ -31,6 +39,14 @@ pub(crate) async fn run_script(manager: &SchemaManager<'_>, script: &str) -> Res
             .execute_unprepared(&statement.replace("ID_PK", id_pk))
             .await?;
     }
+    Ok(())
+}
+
+/// Runs a backend-specific script as one batch, unsplit: for DDL whose bodies
+/// hold `;` (trigger functions), which the statement splitter would cut.
+/// Both drivers accept several statements in one unprepared call.
+pub(crate) async fn run_batch(manager: &SchemaManager<'_>, script: &str) -> Result<(), DbErr> {
+    manager.get_connection().execute_unprepared(script).await?;
     Ok(())
 }
 

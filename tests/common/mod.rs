@@ -28,17 +28,59 @@ enum Cleanup {
 impl TestApp {
     /// A server on an empty, migrated database.
     pub async fn empty() -> TestApp {
+        TestApp::start(|_| {}).await
+    }
+
+    /// A server on an empty, migrated database whose connection pool is
+    /// first adjusted by `configure` (e.g. to count SQL statements).
+    pub async fn start(configure: impl FnOnce(&mut DatabaseConnection)) -> TestApp {
+        TestApp::start_with(configure, api::http::ServerOptions::default()).await
+    }
+
+    /// Like [`TestApp::start`], with server options.
+    pub async fn start_with(
+        configure: impl FnOnce(&mut DatabaseConnection),
+        options: api::http::ServerOptions,
+    ) -> TestApp {
+        TestApp::launch(configure, options, TestApp::open()).await
+    }
+
+    /// The access settings of test servers unless a test says otherwise:
+    /// public read, introspection and suggestions on (a demo server), and no
+    /// rate limit, so that tests need no keys and may send many requests.
+    pub fn open() -> api::http::SecurityOptions {
+        api::http::SecurityOptions {
+            rate_limit_per_minute: None,
+            ..api::http::SecurityOptions::demo()
+        }
+    }
+
+    /// A server on an empty, migrated database with these access settings
+    /// (`SecurityOptions::default()` is production's: keys required).
+    pub async fn secured(security: api::http::SecurityOptions) -> TestApp {
+        TestApp::launch(|_| {}, api::http::ServerOptions::default(), security).await
+    }
+
+    /// The general form of every constructor above.
+    pub async fn launch(
+        configure: impl FnOnce(&mut DatabaseConnection),
+        options: api::http::ServerOptions,
+        security: api::http::SecurityOptions,
+    ) -> TestApp {
         let (url, cleanup) = fresh_database_url().await;
-        let db = api::store::open(&url)
+        let mut db = api::store::open(&url)
             .await
             .expect("open the test database");
+        configure(&mut db);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("local address"));
         let served = db.clone();
         tokio::spawn(async move {
-            api::http::serve(listener, served).await.expect("serve");
+            api::http::serve(listener, served, options, security)
+                .await
+                .expect("serve");
         });
         TestApp {
             base,
@@ -90,6 +132,70 @@ impl TestApp {
             Err(_) => json!({}),
         };
         self.data(&query, variables).await
+    }
+
+    /// Creates an API key with `role` through the store and returns it;
+    /// a commissioner key needs `organisation` (an exact name).
+    pub async fn create_key(&self, role: api::auth::Role, organisation: Option<&str>) -> String {
+        let organisation_id = match organisation {
+            Some(name) => Some(
+                api::store::api_keys::organisation_id_by_name(&self.db, name)
+                    .await
+                    .expect("look the organisation up")
+                    .unwrap_or_else(|| panic!("no organisation named {name:?}")),
+            ),
+            None => None,
+        };
+        api::auth::keys::create(&self.db, &format!("test {role}"), role, organisation_id)
+            .await
+            .expect("create a key")
+            .key
+    }
+
+    /// A new viewer key.
+    pub async fn viewer_key(&self) -> String {
+        self.create_key(api::auth::Role::Viewer, None).await
+    }
+
+    /// A new analyst key.
+    pub async fn analyst_key(&self) -> String {
+        self.create_key(api::auth::Role::Analyst, None).await
+    }
+
+    /// A new admin key.
+    pub async fn admin_key(&self) -> String {
+        self.create_key(api::auth::Role::Admin, None).await
+    }
+
+    /// A new commissioner key for the organisation named `organisation`.
+    pub async fn commissioner_key(&self, organisation: &str) -> String {
+        self.create_key(api::auth::Role::Commissioner, Some(organisation))
+            .await
+    }
+
+    /// POSTs a JSON `body` to `/graphql`, with `key` as a Bearer token if
+    /// given, and returns the raw response (status, headers, body).
+    pub async fn post_as(&self, key: Option<&str>, body: &Value) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.base))
+            .json(body);
+        if let Some(key) = key {
+            request = request.bearer_auth(key);
+        }
+        request.send().await.expect("send the request")
+    }
+
+    /// POSTs a GraphQL request with `key` and returns the whole JSON response.
+    pub async fn graphql_as(&self, key: &str, query: &str, variables: Value) -> Value {
+        self.post_as(
+            Some(key),
+            &json!({ "query": query, "variables": variables }),
+        )
+        .await
+        .json()
+        .await
+        .expect("a JSON response")
     }
 
     /// Whether the tests run on PostgreSQL.

@@ -11,12 +11,20 @@
 //! - [`extension_option`]: the states and decision rules of term options.
 //! - [`contract_term`]: initial terms, extensions and contract status.
 
+pub mod aggregates;
+pub mod calendar;
 pub mod contract_term;
 pub mod cost_share;
+pub mod date_order;
 pub mod extension_option;
+pub mod figure;
 pub mod financial_year;
+pub mod grant_pot;
+pub mod liabilities;
 pub mod money;
 mod plain_decimal;
+pub mod term_changes;
+pub mod text;
 
 pub use contract_term::{
     add_months_to_end, validate_term, ContractStatus, ContractTerm, ContractTermError, EndDates,

@@ -3,6 +3,8 @@
 //! query. The loaders keep no cache, so a write is visible to the next read.
 //! They only serve data that is the same for every caller.
 
+use std::time::Duration;
+
 use async_graphql::dataloader::DataLoader;
 use async_graphql::Context;
 use entity::*;
@@ -82,16 +84,17 @@ pub struct Loaders {
     pub spend_by_service: Children<spend_line::Entity>,
 }
 
-fn ids<E>(db: &DatabaseConnection, id: E::Column) -> Ids<E>
+fn ids<E>(db: &DatabaseConnection, delay: Duration, id: E::Column) -> Ids<E>
 where
     E: sea_orm::EntityTrait,
     E::Model: crate::store::fetch::Keyed + Clone + Send + Sync,
 {
-    DataLoader::new(ById::new(db.clone(), id), tokio::spawn)
+    DataLoader::new(ById::new(db.clone(), id), tokio::spawn).delay(delay)
 }
 
 fn children<E>(
     db: &DatabaseConnection,
+    delay: Duration,
     parent: E::Column,
     parent_of: fn(&E::Model) -> Option<i64>,
     order: Vec<E::Column>,
@@ -104,11 +107,13 @@ where
         ByParent::new(db.clone(), parent, parent_of, order),
         tokio::spawn,
     )
+    .delay(delay)
 }
 
 impl Loaders {
-    /// Builds every loader on one connection pool.
-    pub fn new(db: &DatabaseConnection) -> Self {
+    /// Builds every loader on one connection pool, each batching the keys
+    /// that arrive within `delay`.
+    pub fn new(db: &DatabaseConnection, delay: Duration) -> Self {
         use entity::{
             area as a, budget as b, contract as c, cost_share as cs, extension_option as eo,
             funding_stream as fs, grant_award as ga, grant_award_area as gaa,
@@ -118,143 +123,165 @@ impl Loaders {
             service_theme as st, spend_line as sl, theme as t,
         };
         Loaders {
-            organisations: ids(db, o::Column::Id),
+            organisations: ids(db, delay, o::Column::Id),
             roles_by_organisation: children::<or::Entity>(
                 db,
+                delay,
                 or::Column::OrganisationId,
                 |m| Some(m.organisation_id),
                 vec![or::Column::Role],
             ),
-            areas: ids(db, a::Column::Id),
-            themes: ids(db, t::Column::Id),
-            funding_streams: ids(db, fs::Column::Id),
-            services: ids(db, s::Column::Id),
+            areas: ids(db, delay, a::Column::Id),
+            themes: ids(db, delay, t::Column::Id),
+            funding_streams: ids(db, delay, fs::Column::Id),
+            services: ids(db, delay, s::Column::Id),
             services_by_parent: children::<s::Entity>(
                 db,
+                delay,
                 s::Column::ParentId,
                 |m| m.parent_id,
                 vec![s::Column::Id],
             ),
             areas_by_service: children::<sa::Entity>(
                 db,
+                delay,
                 sa::Column::ServiceId,
                 |m| Some(m.service_id),
                 vec![sa::Column::AreaId],
             ),
             themes_by_service: children::<st::Entity>(
                 db,
+                delay,
                 st::Column::ServiceId,
                 |m| Some(m.service_id),
                 vec![st::Column::ThemeId],
             ),
             partners_by_service: children::<sp::Entity>(
                 db,
+                delay,
                 sp::Column::ServiceId,
                 |m| Some(m.service_id),
                 vec![sp::Column::OrganisationId],
             ),
-            contracts: ids(db, c::Column::Id),
+            contracts: ids(db, delay, c::Column::Id),
             contracts_by_service: children::<c::Entity>(
                 db,
+                delay,
                 c::Column::ServiceId,
                 |m| Some(m.service_id),
                 vec![c::Column::StartDate, c::Column::Id],
             ),
             contracts_by_provider: children::<c::Entity>(
                 db,
+                delay,
                 c::Column::ProviderId,
                 |m| Some(m.provider_id),
                 vec![c::Column::StartDate, c::Column::Id],
             ),
             contracts_by_lead: children::<c::Entity>(
                 db,
+                delay,
                 c::Column::LeadCommissionerId,
                 |m| Some(m.lead_commissioner_id),
                 vec![c::Column::StartDate, c::Column::Id],
             ),
             options_by_contract: children::<eo::Entity>(
                 db,
+                delay,
                 eo::Column::ContractId,
                 |m| Some(m.contract_id),
                 vec![eo::Column::Sequence],
             ),
             shares_by_contract: children::<cs::Entity>(
                 db,
+                delay,
                 cs::Column::ContractId,
                 |m| Some(m.contract_id),
                 vec![cs::Column::Position, cs::Column::Id],
             ),
-            grant_programmes: ids(db, gp::Column::Id),
-            grant_rounds: ids(db, gr::Column::Id),
+            grant_programmes: ids(db, delay, gp::Column::Id),
+            grant_rounds: ids(db, delay, gr::Column::Id),
             rounds_by_programme: children::<gr::Entity>(
                 db,
+                delay,
                 gr::Column::ProgrammeId,
                 |m| Some(m.programme_id),
                 vec![gr::Column::Number],
             ),
             themes_by_round: children::<grt::Entity>(
                 db,
+                delay,
                 grt::Column::RoundId,
                 |m| Some(m.round_id),
                 vec![grt::Column::ThemeId],
             ),
             awards_by_round: children::<ga::Entity>(
                 db,
+                delay,
                 ga::Column::RoundId,
                 |m| Some(m.round_id),
                 vec![ga::Column::Id],
             ),
             areas_by_award: children::<gaa::Entity>(
                 db,
+                delay,
                 gaa::Column::AwardId,
                 |m| Some(m.award_id),
                 vec![gaa::Column::AreaId],
             ),
             themes_by_award: children::<gat::Entity>(
                 db,
+                delay,
                 gat::Column::AwardId,
                 |m| Some(m.award_id),
                 vec![gat::Column::ThemeId],
             ),
             budgets_by_stream: children::<b::Entity>(
                 db,
+                delay,
                 b::Column::FundingStreamId,
                 |m| Some(m.funding_stream_id),
                 vec![b::Column::FinancialYear],
             ),
-            indicators: ids(db, i::Column::Id),
+            indicators: ids(db, delay, i::Column::Id),
             indicators_by_service: children::<i::Entity>(
                 db,
+                delay,
                 i::Column::ServiceId,
                 |m| m.service_id,
                 vec![i::Column::Code],
             ),
             indicators_by_contract: children::<i::Entity>(
                 db,
+                delay,
                 i::Column::ContractId,
                 |m| m.contract_id,
                 vec![i::Column::Code],
             ),
             indicators_by_round: children::<i::Entity>(
                 db,
+                delay,
                 i::Column::RoundId,
                 |m| m.round_id,
                 vec![i::Column::Code],
             ),
             indicators_by_organisation: children::<i::Entity>(
                 db,
+                delay,
                 i::Column::OrganisationId,
                 |m| m.organisation_id,
                 vec![i::Column::Code],
             ),
             observations_by_indicator: children::<ob::Entity>(
                 db,
+                delay,
                 ob::Column::IndicatorId,
                 |m| Some(m.indicator_id),
                 vec![ob::Column::PeriodEnd, ob::Column::Id],
             ),
             spend_by_service: children::<sl::Entity>(
                 db,
+                delay,
                 sl::Column::ServiceId,
                 |m| m.service_id,
                 vec![

@@ -1,14 +1,20 @@
 //! The GraphQL schema: one `schema_builder()` used by the server, by
 //! `export-schema` and by the tests, so that limits and types are set in one place.
 
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 
+pub mod aggregates;
+pub mod calendar;
 pub mod contracts;
 pub mod filter;
 pub mod grants;
+pub mod history;
+pub mod liabilities;
+pub mod limits;
 pub mod loaders;
+pub mod mutations;
 pub mod node;
 pub mod organisations;
 pub mod pagination;
@@ -22,35 +28,67 @@ pub mod spend;
 pub struct QueryRoot(
     node::NodeQuery,
     organisations::OrganisationQuery,
+    organisations::list::OrganisationListQuery,
     services::ServiceQuery,
+    services::list::ServiceListQuery,
     contracts::ContractQuery,
     contracts::list::ContractListQuery,
+    contracts::options_list::ExtensionOptionListQuery,
     grants::GrantQuery,
-    spend::SpendQuery,
+    grants::list::GrantListQuery,
+    spend::list::SpendListQuery,
     reach::ReachQuery,
+    reach::list::ReachListQuery,
+    calendar::CalendarQuery,
+    aggregates::AggregatesQuery,
+    liabilities::LiabilityQuery,
+    history::HistoryQuery,
 );
 
 /// The commtrack schema type.
-pub type CommtrackSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub type CommtrackSchema = Schema<QueryRoot, mutations::MutationRoot, EmptySubscription>;
 
-/// The largest query depth accepted. GraphiQL's own introspection query needs
-/// 13 levels below the root.
-pub const MAX_DEPTH: usize = 16;
-/// The largest query complexity accepted.
-pub const MAX_COMPLEXITY: usize = 5_000;
+/// The bounds every operation must keep (see [`limits`] for how they are
+/// counted). Depth and cost leave twice the room the example dashboards
+/// need; introspection is bounded apart, so GraphiQL works with all of these on.
+pub const QUERY_LIMITS: limits::QueryLimits = limits::QueryLimits {
+    max_depth: 10,
+    max_complexity: 10_000,
+    max_aliases: 50,
+    max_introspection_lists: 2,
+};
 
 /// The schema with its types and limits, without runtime data.
-pub fn schema_builder() -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+pub fn schema_builder() -> SchemaBuilder<QueryRoot, mutations::MutationRoot, EmptySubscription> {
+    Schema::build(
+        QueryRoot::default(),
+        mutations::MutationRoot::default(),
+        EmptySubscription,
+    )
         .register_output_type::<node::Node>()
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
+        .extension(limits::Limits::new(QUERY_LIMITS))
 }
 
-/// The schema ready to serve, with its database pool and shared loaders.
-pub fn build_schema(db: DatabaseConnection) -> CommtrackSchema {
-    let loaders = loaders::Loaders::new(&db);
-    schema_builder().data(db).data(loaders).finish()
+/// How long a shared loader collects keys before it queries: the default
+/// 1 ms, long enough to gather one level of a page (and of concurrent requests).
+pub const DEFAULT_LOADER_DELAY: std::time::Duration = std::time::Duration::from_millis(1);
+
+/// The schema ready to serve, with its database pool and shared loaders
+/// (which batch for `loader_delay`), introspection and suggestions as `options` say.
+pub fn build_schema(
+    db: DatabaseConnection,
+    loader_delay: std::time::Duration,
+    options: limits::SchemaOptions,
+) -> CommtrackSchema {
+    let loaders = loaders::Loaders::new(&db, loader_delay);
+    let mut builder = schema_builder().data(db).data(loaders);
+    if !options.introspection {
+        builder = builder.disable_introspection();
+    }
+    if !options.suggestions {
+        builder = builder.disable_suggestions();
+    }
+    builder.finish()
 }
 
 /// The schema's SDL, as committed in `schema.graphql`.

@@ -124,7 +124,7 @@ pub async fn resolve_node(ctx: &Context<'_>, id: &str) -> AppResult<Option<Node>
         "CostShare" => cost_share::Entity::find_by_id(key)
             .one(db)
             .await?
-            .map(|m| Node::CostShare(CostShare(m))),
+            .map(|m| Node::CostShare(CostShare::alone(m))),
         "GrantAward" => grant_award::Entity::find_by_id(key)
             .one(db)
             .await?

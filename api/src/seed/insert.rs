@@ -81,6 +81,10 @@ impl<'a> Loader<'a> {
         self.budgets().await?;
         self.spend_lines().await?;
         self.indicators().await?;
+        // Spend by commissioner reads the derived attributions: derive them
+        // for this dataset's contracts in the same transaction.
+        let contracts: Vec<i64> = self.contracts.values().copied().collect();
+        crate::store::aggregates::rebuild_spend_attributions(self.txn, Some(&contracts)).await?;
         Ok(self.counts)
     }
 

@@ -37,6 +37,7 @@ use crate::error::{AppError, AppResult};
 mod contracts;
 mod figures;
 pub mod file;
+pub mod generate;
 mod grants;
 mod insert;
 mod values;

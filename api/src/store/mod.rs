@@ -7,7 +7,12 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
+pub mod aggregates;
+pub mod api_keys;
+pub mod calendar;
 pub mod fetch;
+pub mod liabilities;
+pub mod writes;
 
 /// Why the database could not be opened; each variant is one clear line for
 /// the command line.

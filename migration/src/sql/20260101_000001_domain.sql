@@ -38,6 +38,7 @@ CREATE TABLE areas (
     parent_id BIGINT REFERENCES areas (id)
 );
 CREATE INDEX areas_parent_id ON areas (parent_id);
+CREATE INDEX areas_kind ON areas (kind);
 
 CREATE TABLE themes (
     id ID_PK,
@@ -65,6 +66,7 @@ CREATE TABLE services (
 CREATE INDEX services_funding_stream_id ON services (funding_stream_id);
 CREATE INDEX services_parent_id ON services (parent_id);
 CREATE INDEX services_name ON services (name);
+CREATE INDEX services_status ON services (status);
 
 CREATE TABLE service_areas (
     service_id BIGINT NOT NULL REFERENCES services (id),
@@ -146,6 +148,10 @@ CREATE TABLE extension_options (
     CHECK ((state IN ('exercised', 'declined')) = (decided_on IS NOT NULL))
 );
 CREATE INDEX extension_options_decide_by ON extension_options (decide_by, id);
+CREATE INDEX extension_options_sequence ON extension_options (sequence);
+CREATE INDEX extension_options_length_months ON extension_options (length_months, id);
+CREATE INDEX extension_options_state ON extension_options (state);
+CREATE INDEX extension_options_decided_on ON extension_options (decided_on);
 
 CREATE TABLE cost_shares (
     id ID_PK,
@@ -204,6 +210,15 @@ CREATE TABLE grant_rounds (
     CHECK ((amount_requested_pence IS NULL) = (amount_requested_qualifier IS NULL))
 );
 CREATE INDEX grant_rounds_closes_on ON grant_rounds (closes_on, id);
+CREATE INDEX grant_rounds_number ON grant_rounds (number, id);
+CREATE INDEX grant_rounds_name ON grant_rounds (name, id);
+CREATE INDEX grant_rounds_pot_pence ON grant_rounds (pot_pence);
+CREATE INDEX grant_rounds_opens_on ON grant_rounds (opens_on);
+CREATE INDEX grant_rounds_awarded_on ON grant_rounds (awarded_on);
+CREATE INDEX grant_rounds_applications_received ON grant_rounds (applications_received);
+CREATE INDEX grant_rounds_amount_requested_pence ON grant_rounds (amount_requested_pence);
+CREATE INDEX grant_rounds_reported_awards_count ON grant_rounds (reported_awards_count);
+CREATE INDEX grant_rounds_reported_awarded_pence ON grant_rounds (reported_awarded_pence);
 
 CREATE TABLE grant_round_themes (
     round_id BIGINT NOT NULL REFERENCES grant_rounds (id),
@@ -228,6 +243,9 @@ CREATE TABLE grant_awards (
 CREATE INDEX grant_awards_round_id ON grant_awards (round_id, id);
 CREATE INDEX grant_awards_recipient_id ON grant_awards (recipient_id);
 CREATE INDEX grant_awards_partner_id ON grant_awards (partner_id);
+CREATE INDEX grant_awards_project_name ON grant_awards (project_name, id);
+CREATE INDEX grant_awards_amount_pence ON grant_awards (amount_pence, id);
+CREATE INDEX grant_awards_awarded_on ON grant_awards (awarded_on);
 
 CREATE TABLE grant_award_areas (
     award_id BIGINT NOT NULL REFERENCES grant_awards (id),
@@ -257,6 +275,8 @@ CREATE TABLE budgets (
     UNIQUE (funding_stream_id, financial_year)
 );
 CREATE INDEX budgets_financial_year ON budgets (financial_year);
+CREATE INDEX budgets_amount_pence ON budgets (amount_pence, id);
+CREATE INDEX budgets_qualifier ON budgets (qualifier);
 
 CREATE TABLE spend_lines (
     id ID_PK,
@@ -275,8 +295,11 @@ CREATE TABLE spend_lines (
 );
 CREATE INDEX spend_lines_year ON spend_lines (financial_year, quarter);
 CREATE INDEX spend_lines_funding_stream_id ON spend_lines (funding_stream_id, financial_year);
-CREATE INDEX spend_lines_service_id ON spend_lines (service_id);
+CREATE INDEX spend_lines_service_id ON spend_lines (service_id, financial_year);
 CREATE INDEX spend_lines_contract_id ON spend_lines (contract_id);
+CREATE INDEX spend_lines_quarter ON spend_lines (quarter);
+CREATE INDEX spend_lines_amount_pence ON spend_lines (amount_pence, id);
+CREATE INDEX spend_lines_qualifier ON spend_lines (qualifier);
 
 CREATE TABLE indicators (
     id ID_PK,
@@ -295,6 +318,9 @@ CREATE INDEX indicators_service_id ON indicators (service_id);
 CREATE INDEX indicators_contract_id ON indicators (contract_id);
 CREATE INDEX indicators_round_id ON indicators (round_id);
 CREATE INDEX indicators_organisation_id ON indicators (organisation_id);
+CREATE INDEX indicators_name ON indicators (name, id);
+CREATE INDEX indicators_unit ON indicators (unit);
+CREATE INDEX indicators_aggregation ON indicators (aggregation);
 
 -- Observed values are decimals stored scaled by 10^4 (`*_e4`): 71.8% is 718000.
 CREATE TABLE observations (
@@ -317,3 +343,5 @@ CREATE TABLE observations (
 );
 CREATE INDEX observations_indicator_id ON observations (indicator_id, period_end, id);
 CREATE INDEX observations_period_end ON observations (period_end);
+CREATE INDEX observations_period_start ON observations (period_start, id);
+CREATE INDEX observations_qualifier ON observations (qualifier);

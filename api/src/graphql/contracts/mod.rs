@@ -2,18 +2,20 @@
 //! computed dates and status come from `domain::contract_term`.
 
 pub mod list;
+pub mod options_list;
+
+use std::sync::Arc;
 
 use async_graphql::{Context, Enum, Object, SimpleObject, ID};
 use chrono::NaiveDate;
 use entity::{contract, cost_share, extension_option};
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, Condition};
+use sea_orm::ColumnTrait;
 
 use crate::domain::{self, ContractTerm, SharePpm, TermOption};
 use crate::graphql::loaders::{database, load_children, load_required, loaders};
 use crate::graphql::node::global_id;
 use crate::graphql::organisations::Organisation;
-use crate::graphql::pagination::{id_page, Page};
 use crate::graphql::reach::Indicator;
 use crate::graphql::scalars::{Date, DecimalScalar, Provenance, ReportedAmount};
 use crate::graphql::services::Service;
@@ -143,6 +145,19 @@ impl Contract {
     /// The opaque global id.
     pub async fn id(&self) -> ID {
         global_id("Contract", self.0.id)
+    }
+    /// The record's version: raised by one on every change. Send it as
+    /// `expectedVersion` when changing the record.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// When the record was archived; null while it is in use.
+    async fn archived_at(&self) -> Option<crate::graphql::history::DateTime> {
+        self.0.archived_at.map(crate::graphql::history::DateTime)
+    }
+    /// Why the record was archived.
+    async fn archive_reason(&self) -> Option<&str> {
+        self.0.archive_reason.as_deref()
     }
     /// The contract's human reference (unique), e.g. "WYCA-SARC-2023".
     async fn reference(&self) -> &str {
@@ -290,12 +305,8 @@ impl Contract {
     /// Who pays what share of its cost: the top level of the split, each share
     /// possibly split further (see `CostShare.shares`).
     async fn cost_shares(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CostShare>> {
-        let shares = load_children(&loaders(ctx)?.shares_by_contract, self.0.id).await?;
-        Ok(shares
-            .into_iter()
-            .filter(|s| s.parent_id.is_none())
-            .map(CostShare)
-            .collect())
+        let all = Arc::new(load_children(&loaders(ctx)?.shares_by_contract, self.0.id).await?);
+        Ok(CostShare::level(&all, None))
     }
     /// Its extension options, in the order they would extend the term.
     async fn extension_options(
@@ -333,6 +344,11 @@ impl ExtensionOption {
     /// The opaque global id.
     pub async fn id(&self) -> ID {
         global_id("ExtensionOption", self.0.id)
+    }
+    /// The record's version: raised by one on every change. Send it as
+    /// `expectedVersion` when changing the record.
+    async fn version(&self) -> i32 {
+        self.0.version
     }
     /// The contract it extends.
     async fn contract(&self, ctx: &Context<'_>) -> async_graphql::Result<Contract> {
@@ -385,7 +401,43 @@ impl ExtensionOption {
 
 /// One party's share of a contract's cost. Shares are percentages of their
 /// parent: the shares at every level sum to exactly 100.
-pub struct CostShare(pub cost_share::Model);
+pub struct CostShare {
+    row: cost_share::Model,
+    /// Every share of the same contract, when already loaded: walking the tree
+    /// then needs no further query.
+    all: Option<Arc<Vec<cost_share::Model>>>,
+}
+
+impl CostShare {
+    /// A share fetched on its own (e.g. by `node`).
+    pub fn alone(row: cost_share::Model) -> Self {
+        CostShare { row, all: None }
+    }
+
+    /// The shares of one level of a contract's split: the top level when
+    /// `parent` is `None`, else the sub-shares of `parent`.
+    fn level(all: &Arc<Vec<cost_share::Model>>, parent: Option<i64>) -> Vec<CostShare> {
+        all.iter()
+            .filter(|s| s.parent_id == parent)
+            .map(|row| CostShare {
+                row: row.clone(),
+                all: Some(all.clone()),
+            })
+            .collect()
+    }
+
+    async fn contract_shares(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Arc<Vec<cost_share::Model>>> {
+        Ok(match &self.all {
+            Some(all) => all.clone(),
+            None => Arc::new(
+                load_children(&loaders(ctx)?.shares_by_contract, self.row.contract_id).await?,
+            ),
+        })
+    }
+}
 
 /// One party's share of a contract's cost. Shares are percentages of their
 /// parent: the shares at every level sum to exactly 100.
@@ -393,24 +445,24 @@ pub struct CostShare(pub cost_share::Model);
 impl CostShare {
     /// The opaque global id.
     pub async fn id(&self) -> ID {
-        global_id("CostShare", self.0.id)
+        global_id("CostShare", self.row.id)
     }
     /// The contract whose cost is shared.
     async fn contract(&self, ctx: &Context<'_>) -> async_graphql::Result<Contract> {
         Ok(Contract(
-            load_required(&loaders(ctx)?.contracts, self.0.contract_id).await?,
+            load_required(&loaders(ctx)?.contracts, self.row.contract_id).await?,
         ))
     }
     /// The party that pays this share (or splits it further among `shares`).
     async fn party(&self, ctx: &Context<'_>) -> async_graphql::Result<Organisation> {
         Ok(Organisation(
-            load_required(&loaders(ctx)?.organisations, self.0.organisation_id).await?,
+            load_required(&loaders(ctx)?.organisations, self.row.organisation_id).await?,
         ))
     }
     /// The share as a percentage of its parent share (of the whole contract at
     /// the top level), exact, e.g. `"50"` or `"17.5"`.
     async fn percentage(&self) -> async_graphql::Result<DecimalScalar> {
-        Ok(DecimalScalar(share_of(&self.0)?.percentage()))
+        Ok(DecimalScalar(share_of(&self.row)?.percentage()))
     }
     /// The share as a percentage of the whole contract: the product of this
     /// share and its ancestors' shares (e.g. 50% of 40% is `"20"`).
@@ -418,9 +470,9 @@ impl CostShare {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<DecimalScalar> {
-        let all = load_children(&loaders(ctx)?.shares_by_contract, self.0.contract_id).await?;
-        let mut percentage = share_of(&self.0)?.percentage();
-        let mut parent = self.0.parent_id;
+        let all = self.contract_shares(ctx).await?;
+        let mut percentage = share_of(&self.row)?.percentage();
+        let mut parent = self.row.parent_id;
         while let Some(id) = parent {
             let Some(ancestor) = all.iter().find(|s| s.id == id) else {
                 break;
@@ -432,19 +484,15 @@ impl CostShare {
     }
     /// How this share is split further among other parties (empty when this party pays it all).
     async fn shares(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CostShare>> {
-        let all = load_children(&loaders(ctx)?.shares_by_contract, self.0.contract_id).await?;
-        Ok(all
-            .into_iter()
-            .filter(|s| s.parent_id == Some(self.0.id))
-            .map(CostShare)
-            .collect())
+        let all = self.contract_shares(ctx).await?;
+        Ok(CostShare::level(&all, Some(self.row.id)))
     }
     /// Where the facts come from, and which are illustrative.
     async fn provenance(&self) -> Provenance {
         Provenance::from_columns(
-            &self.0.source,
-            self.0.is_illustrative,
-            &self.0.illustrative_fields,
+            &self.row.source,
+            self.row.is_illustrative,
+            &self.row.illustrative_fields,
         )
     }
 }
@@ -476,22 +524,5 @@ impl ContractQuery {
             .await?
             .map(Contract),
         )
-    }
-    /// Every extension option, in id order.
-    async fn extension_options(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<Page<ExtensionOption>> {
-        Ok(id_page::<extension_option::Entity, _>(
-            ctx,
-            extension_option::Column::Id,
-            Condition::all(),
-            first,
-            after,
-            ExtensionOption,
-        )
-        .await?)
     }
 }

@@ -1,13 +1,13 @@
 //! Budgets and spend, by funding stream and financial year.
 
+pub mod list;
+
 use async_graphql::{Context, Enum, Object, ID};
 use entity::{budget, spend_line};
-use sea_orm::Condition;
 
 use crate::graphql::contracts::Contract;
 use crate::graphql::loaders::{load_required, loaders};
 use crate::graphql::node::global_id;
-use crate::graphql::pagination::{id_page, Page};
 use crate::graphql::scalars::{FinancialYearScalar, Provenance, ReportedAmount};
 use crate::graphql::services::{FundingStream, Service};
 
@@ -46,6 +46,11 @@ impl Budget {
     /// The opaque global id.
     pub async fn id(&self) -> ID {
         global_id("Budget", self.0.id)
+    }
+    /// The record's version: raised by one on every change. Send it as
+    /// `expectedVersion` when changing the record.
+    async fn version(&self) -> i32 {
+        self.0.version
     }
     /// The funding stream budgeted.
     async fn funding_stream(&self, ctx: &Context<'_>) -> async_graphql::Result<FundingStream> {
@@ -130,48 +135,5 @@ impl SpendLine {
             self.0.is_illustrative,
             &self.0.illustrative_fields,
         )
-    }
-}
-
-/// Queries about budgets and spend.
-#[derive(Default)]
-pub struct SpendQuery;
-
-/// Queries about budgets and spend.
-#[Object]
-impl SpendQuery {
-    /// Every budget, in id order.
-    async fn budgets(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<Page<Budget>> {
-        Ok(id_page::<budget::Entity, _>(
-            ctx,
-            budget::Column::Id,
-            Condition::all(),
-            first,
-            after,
-            Budget,
-        )
-        .await?)
-    }
-    /// Every spend line, in id order.
-    async fn spend_lines(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<Page<SpendLine>> {
-        Ok(id_page::<spend_line::Entity, _>(
-            ctx,
-            spend_line::Column::Id,
-            Condition::all(),
-            first,
-            after,
-            SpendLine,
-        )
-        .await?)
     }
 }

@@ -1,13 +1,14 @@
 //! Organisations (with their roles), areas and themes.
 
+pub mod list;
+
 use async_graphql::{Context, Enum, Object, ID};
 use entity::{area, organisation, theme};
-use sea_orm::{ColumnTrait, Condition};
+use sea_orm::ColumnTrait;
 
 use crate::graphql::contracts::Contract;
 use crate::graphql::loaders::{database, load_children, loaders};
 use crate::graphql::node::global_id;
-use crate::graphql::pagination::{id_page, Page};
 use crate::graphql::reach::Indicator;
 use crate::graphql::scalars::Provenance;
 use crate::store::fetch::one_where;
@@ -71,6 +72,19 @@ impl Organisation {
     /// The opaque global id.
     pub async fn id(&self) -> ID {
         global_id("Organisation", self.0.id)
+    }
+    /// The record's version: raised by one on every change. Send it as
+    /// `expectedVersion` when changing the record.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// When the record was archived; null while it is in use.
+    async fn archived_at(&self) -> Option<crate::graphql::history::DateTime> {
+        self.0.archived_at.map(crate::graphql::history::DateTime)
+    }
+    /// Why the record was archived.
+    async fn archive_reason(&self) -> Option<&str> {
+        self.0.archive_reason.as_deref()
     }
     /// The organisation's name (unique).
     async fn name(&self) -> &str {
@@ -185,23 +199,6 @@ pub struct OrganisationQuery;
 /// Queries about organisations, areas and themes.
 #[Object]
 impl OrganisationQuery {
-    /// Every organisation, in id order.
-    async fn organisations(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<Page<Organisation>> {
-        Ok(id_page::<organisation::Entity, _>(
-            ctx,
-            organisation::Column::Id,
-            Condition::all(),
-            first,
-            after,
-            Organisation,
-        )
-        .await?)
-    }
     /// The organisation with this exact name, if any.
     async fn organisation(
         &self,
@@ -212,34 +209,5 @@ impl OrganisationQuery {
             one_where::<organisation::Entity>(database(ctx)?, organisation::Column::Name.eq(name))
                 .await?;
         Ok(found.map(Organisation))
-    }
-    /// Every area, in id order.
-    async fn areas(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<Page<Area>> {
-        Ok(
-            id_page::<area::Entity, _>(ctx, area::Column::Id, Condition::all(), first, after, Area)
-                .await?,
-        )
-    }
-    /// Every theme, in id order.
-    async fn themes(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<Page<Theme>> {
-        Ok(id_page::<theme::Entity, _>(
-            ctx,
-            theme::Column::Id,
-            Condition::all(),
-            first,
-            after,
-            Theme,
-        )
-        .await?)
     }
 }

@@ -1,8 +1,10 @@
 //! Reach and outcome figures: indicators and their observations per period.
 
+pub mod list;
+
 use async_graphql::{Context, Enum, Object, ID};
 use entity::{indicator, observation};
-use sea_orm::{ColumnTrait, Condition};
+use sea_orm::ColumnTrait;
 
 use crate::domain::FinancialYear;
 use crate::graphql::contracts::Contract;
@@ -10,7 +12,6 @@ use crate::graphql::grants::GrantRound;
 use crate::graphql::loaders::{database, load_children, load_required, loaders};
 use crate::graphql::node::global_id;
 use crate::graphql::organisations::Organisation;
-use crate::graphql::pagination::{id_page, Page};
 use crate::graphql::scalars::{
     decimal_from_e4, Date, DecimalScalar, FinancialYearScalar, Provenance, Qualifier, ReportedValue,
 };
@@ -197,23 +198,6 @@ pub struct ReachQuery;
 /// Queries about reach and outcomes.
 #[Object]
 impl ReachQuery {
-    /// Every indicator, in id order.
-    async fn indicators(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<Page<Indicator>> {
-        Ok(id_page::<indicator::Entity, _>(
-            ctx,
-            indicator::Column::Id,
-            Condition::all(),
-            first,
-            after,
-            Indicator,
-        )
-        .await?)
-    }
     /// The indicator with this code, if any.
     async fn indicator(
         &self,
@@ -225,22 +209,5 @@ impl ReachQuery {
                 .await?
                 .map(Indicator),
         )
-    }
-    /// Every observation, in id order.
-    async fn observations(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<Page<Observation>> {
-        Ok(id_page::<observation::Entity, _>(
-            ctx,
-            observation::Column::Id,
-            Condition::all(),
-            first,
-            after,
-            Observation,
-        )
-        .await?)
     }
 }

@@ -1,14 +1,15 @@
 //! Services (what is commissioned) and funding streams.
 
+pub mod list;
+
 use async_graphql::{Context, Enum, Object, ID};
 use entity::{funding_stream, service};
-use sea_orm::{ColumnTrait, Condition};
+use sea_orm::ColumnTrait;
 
 use crate::graphql::contracts::Contract;
 use crate::graphql::loaders::{database, load_children, load_many, loaders};
 use crate::graphql::node::global_id;
 use crate::graphql::organisations::{Area, Organisation, Theme};
-use crate::graphql::pagination::{id_page, Page};
 use crate::graphql::reach::Indicator;
 use crate::graphql::scalars::Provenance;
 use crate::graphql::spend::{Budget, SpendLine};
@@ -37,6 +38,19 @@ impl Service {
     /// The opaque global id.
     pub async fn id(&self) -> ID {
         global_id("Service", self.0.id)
+    }
+    /// The record's version: raised by one on every change. Send it as
+    /// `expectedVersion` when changing the record.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// When the record was archived; null while it is in use.
+    async fn archived_at(&self) -> Option<crate::graphql::history::DateTime> {
+        self.0.archived_at.map(crate::graphql::history::DateTime)
+    }
+    /// Why the record was archived.
+    async fn archive_reason(&self) -> Option<&str> {
+        self.0.archive_reason.as_deref()
     }
     /// A short unique code, e.g. "SARC".
     async fn code(&self) -> &str {
@@ -169,23 +183,6 @@ pub struct ServiceQuery;
 /// Queries about services and funding streams.
 #[Object]
 impl ServiceQuery {
-    /// Every service, in id order.
-    async fn services(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<Page<Service>> {
-        Ok(id_page::<service::Entity, _>(
-            ctx,
-            service::Column::Id,
-            Condition::all(),
-            first,
-            after,
-            Service,
-        )
-        .await?)
-    }
     /// The service with this code (e.g. "SARC"), if any.
     async fn service(
         &self,
@@ -197,22 +194,5 @@ impl ServiceQuery {
                 .await?
                 .map(Service),
         )
-    }
-    /// Every funding stream, in id order.
-    async fn funding_streams(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<Page<FundingStream>> {
-        Ok(id_page::<funding_stream::Entity, _>(
-            ctx,
-            funding_stream::Column::Id,
-            Condition::all(),
-            first,
-            after,
-            FundingStream,
-        )
-        .await?)
     }
 }

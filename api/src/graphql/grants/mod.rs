@@ -1,13 +1,14 @@
 //! Grant programmes, their rounds and awards.
 
+pub mod list;
+
 use async_graphql::{Context, Object, SimpleObject, ID};
 use entity::{grant_award, grant_programme, grant_round};
-use sea_orm::{ColumnTrait, Condition};
+use sea_orm::ColumnTrait;
 
 use crate::graphql::loaders::{database, load_children, load_many, load_required, loaders};
 use crate::graphql::node::global_id;
 use crate::graphql::organisations::{Area, Organisation, Theme};
-use crate::graphql::pagination::{id_page, Page};
 use crate::graphql::scalars::{
     Date, FinancialYearScalar, Money, Provenance, Qualifier, ReportedAmount,
 };
@@ -176,6 +177,15 @@ impl GrantRound {
         let rows = load_children(&loaders(ctx)?.awards_by_round, self.0.id).await?;
         Ok(rows.into_iter().map(GrantAward).collect())
     }
+    /// The round in figures: pot, awarded total and remaining, awards
+    /// count, applications and amount requested, oversubscription, success
+    /// rate, and awards by district and by theme (from the awards recorded).
+    async fn summary(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::aggregates::rounds::GrantRoundSummary> {
+        Ok(crate::graphql::aggregates::rounds::GrantRoundSummary::load(ctx, self.0.clone()).await?)
+    }
     /// Where the facts come from, and which are illustrative.
     async fn provenance(&self) -> Provenance {
         Provenance::from_columns(
@@ -278,23 +288,6 @@ pub struct GrantQuery;
 /// Queries about grants.
 #[Object]
 impl GrantQuery {
-    /// Every grant programme, in id order.
-    async fn grant_programmes(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<Page<GrantProgramme>> {
-        Ok(id_page::<grant_programme::Entity, _>(
-            ctx,
-            grant_programme::Column::Id,
-            Condition::all(),
-            first,
-            after,
-            GrantProgramme,
-        )
-        .await?)
-    }
     /// The grant programme with this exact name, if any.
     async fn grant_programme(
         &self,
@@ -307,39 +300,5 @@ impl GrantQuery {
         )
         .await?
         .map(GrantProgramme))
-    }
-    /// Every grant round, in id order.
-    async fn grant_rounds(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<Page<GrantRound>> {
-        Ok(id_page::<grant_round::Entity, _>(
-            ctx,
-            grant_round::Column::Id,
-            Condition::all(),
-            first,
-            after,
-            GrantRound,
-        )
-        .await?)
-    }
-    /// Every grant award, in id order.
-    async fn grant_awards(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
-    ) -> async_graphql::Result<Page<GrantAward>> {
-        Ok(id_page::<grant_award::Entity, _>(
-            ctx,
-            grant_award::Column::Id,
-            Condition::all(),
-            first,
-            after,
-            GrantAward,
-        )
-        .await?)
     }
 }

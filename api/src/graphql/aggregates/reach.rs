@@ -1,0 +1,388 @@
+//! `reachSummary`: its filter, group keys, measures and groups.
+
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
+use entity::{indicator, observation};
+use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
+use sea_orm::Condition;
+
+use super::spend::{stored_qualifier, through};
+use super::{count, qualifier};
+use crate::domain::aggregates::sum_bound;
+use crate::error::{AppError, AppResult};
+use crate::graphql::filter::{
+    combine, DateFilter, EnumFilter, FinancialYearFilter, IdFilter, StringFilter, MAX_IN_VALUES,
+};
+use crate::graphql::loaders::{database, loaders};
+use crate::graphql::organisations::{Area, Theme};
+use crate::graphql::reach::{Aggregation, Indicator, IndicatorUnit};
+use crate::graphql::scalars::{decimal_from_e4, DecimalScalar, FinancialYearScalar, Qualifier};
+use crate::graphql::services::Service;
+use crate::store::aggregates::reach::{
+    observation_financial_year, reach_groups, reach_totals, related_to, related_to_none, ReachDim,
+    ReachRelation,
+};
+use crate::store::aggregates::{GroupKey, Measures};
+
+/// Which observations a summary covers. Fields combine with AND; `and`,
+/// `or` and `not` nest at most four levels. An indicator's service is the
+/// service it measures, or the service of the contract it measures.
+#[derive(InputObject, Default)]
+pub struct ReachSummaryFilter {
+    /// All of these filters.
+    pub and: Option<Vec<ReachSummaryFilter>>,
+    /// Any of these filters.
+    pub or: Option<Vec<ReachSummaryFilter>>,
+    /// Not this filter.
+    pub not: Option<Box<ReachSummaryFilter>>,
+    /// The financial year the observation's period lies in; a period
+    /// spanning two years matches no financial-year filter.
+    pub financial_year: Option<FinancialYearFilter>,
+    /// The period's last day.
+    pub period_end: Option<DateFilter>,
+    /// The indicator (`Indicator` ids).
+    pub indicator: Option<IdFilter>,
+    /// The indicator's code.
+    pub indicator_code: Option<StringFilter>,
+    /// The indicator's unit.
+    pub unit: Option<EnumFilter<IndicatorUnit>>,
+    /// Whether the indicator is additive (`SUM`) or not (`LATEST`).
+    pub aggregation: Option<EnumFilter<Aggregation>>,
+    /// The indicator's service (`Service` ids).
+    pub service: Option<IdFilter>,
+    /// The contract the indicator measures (`Contract` ids).
+    pub contract: Option<IdFilter>,
+    /// The grant round the indicator measures (`GrantRound` ids).
+    pub grant_round: Option<IdFilter>,
+    /// The organisation the indicator measures (`Organisation` ids).
+    pub organisation: Option<IdFilter>,
+    /// An area of the indicator's service (`Area` ids, matched exactly).
+    pub district: Option<IdFilter>,
+    /// A theme of the indicator's service (`Theme` ids).
+    pub theme: Option<IdFilter>,
+    /// How exactly the value is known.
+    pub qualifier: Option<EnumFilter<Qualifier>>,
+}
+
+/// A financial-year filter on the observation's year expression.
+fn year_condition(filter: &FinancialYearFilter, field: &str) -> AppResult<Condition> {
+    let year = || Expr::expr(observation_financial_year());
+    let start = |y: &FinancialYearScalar| y.0.start_year();
+    let list = |op: &str, l: &Vec<FinancialYearScalar>| -> AppResult<Vec<i32>> {
+        if l.len() > MAX_IN_VALUES {
+            return Err(AppError::bad_input(
+                "FILTER_LIST_TOO_LONG",
+                format!(
+                    "{field}.{op}: at most {MAX_IN_VALUES} values, got {}",
+                    l.len()
+                ),
+            ));
+        }
+        Ok(l.iter().map(start).collect())
+    };
+    let mut parts: Vec<SimpleExpr> = Vec::new();
+    if let Some(y) = &filter.eq {
+        parts.push(year().eq(start(y)));
+    }
+    if let Some(y) = &filter.ne {
+        parts.push(year().ne(start(y)));
+    }
+    if let Some(l) = &filter.in_list {
+        parts.push(year().is_in(list("in", l)?));
+    }
+    if let Some(l) = &filter.not_in {
+        parts.push(year().is_not_in(list("notIn", l)?));
+    }
+    if let Some(y) = &filter.gt {
+        parts.push(year().gt(start(y)));
+    }
+    if let Some(y) = &filter.gte {
+        parts.push(year().gte(start(y)));
+    }
+    if let Some(y) = &filter.lt {
+        parts.push(year().lt(start(y)));
+    }
+    if let Some(y) = &filter.lte {
+        parts.push(year().lte(start(y)));
+    }
+    Ok(parts
+        .into_iter()
+        .fold(Condition::all(), |c, part| c.add(part)))
+}
+
+impl ReachSummaryFilter {
+    /// The SQL condition on observations joined to their indicators (and
+    /// contracts); `field` is its input path for errors.
+    pub fn condition(&self, depth: usize, field: &str) -> AppResult<Condition> {
+        use indicator::Column as I;
+        let f = |name: &str| format!("{field}.{name}");
+        let rel = |filter: &IdFilter, name: &str, type_name: &str, relation: ReachRelation| {
+            through(
+                filter,
+                &f(name),
+                type_name,
+                |ids| related_to(relation, ids),
+                || related_to_none(relation),
+            )
+        };
+        let mut own = Condition::all();
+        if let Some(x) = &self.financial_year {
+            own = own.add(year_condition(x, &f("financialYear"))?);
+        }
+        if let Some(x) = &self.period_end {
+            own = own.add(x.condition(observation::Column::PeriodEnd, &f("periodEnd"))?);
+        }
+        if let Some(x) = &self.indicator {
+            own = own.add(x.condition(I::Id, &f("indicator"), "Indicator")?);
+        }
+        if let Some(x) = &self.indicator_code {
+            own = own.add(x.condition(I::Code, &f("indicatorCode"))?);
+        }
+        if let Some(x) = &self.unit {
+            own = own.add(x.condition(I::Unit, &f("unit"), entity::enums::IndicatorUnit::from)?);
+        }
+        if let Some(x) = &self.aggregation {
+            own = own.add(x.condition(
+                I::Aggregation,
+                &f("aggregation"),
+                entity::enums::Aggregation::from,
+            )?);
+        }
+        if let Some(x) = &self.service {
+            own = own.add(rel(x, "service", "Service", ReachRelation::Service)?);
+        }
+        if let Some(x) = &self.contract {
+            own = own.add(x.condition(I::ContractId, &f("contract"), "Contract")?);
+        }
+        if let Some(x) = &self.grant_round {
+            own = own.add(x.condition(I::RoundId, &f("grantRound"), "GrantRound")?);
+        }
+        if let Some(x) = &self.organisation {
+            own = own.add(x.condition(I::OrganisationId, &f("organisation"), "Organisation")?);
+        }
+        if let Some(x) = &self.district {
+            own = own.add(rel(x, "district", "Area", ReachRelation::District)?);
+        }
+        if let Some(x) = &self.theme {
+            own = own.add(rel(x, "theme", "Theme", ReachRelation::Theme)?);
+        }
+        if let Some(x) = &self.qualifier {
+            own = own.add(x.condition(
+                observation::Column::Qualifier,
+                &f("qualifier"),
+                stored_qualifier,
+            )?);
+        }
+        combine(
+            own,
+            self.and.as_deref(),
+            self.or.as_deref(),
+            self.not.as_deref(),
+            depth,
+            field,
+            |part, depth, field| part.condition(depth, field),
+        )
+    }
+}
+
+/// What observations can be grouped by. Whether groups add up to `totals`
+/// depends on the key: see each value.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReachGroupBy {
+    /// The financial year the period lies in; periods spanning two years
+    /// form the group whose `financialYear` is null. Additive.
+    FinancialYear,
+    /// The indicator. Additive.
+    Indicator,
+    /// The indicator's service; indicators about an organisation or a grant
+    /// round form the group whose `service` is null. Additive.
+    Service,
+    /// Each area of the indicator's service. NOT additive: an observation
+    /// of a service covering several areas is counted in full in each.
+    District,
+    /// Each theme of the indicator's service. NOT additive: an observation
+    /// of a service with several themes is counted in full in each.
+    Theme,
+    /// The indicator's unit. Additive.
+    Unit,
+}
+
+impl From<ReachGroupBy> for ReachDim {
+    fn from(g: ReachGroupBy) -> Self {
+        match g {
+            ReachGroupBy::FinancialYear => ReachDim::FinancialYear,
+            ReachGroupBy::Indicator => ReachDim::Indicator,
+            ReachGroupBy::Service => ReachDim::Service,
+            ReachGroupBy::District => ReachDim::District,
+            ReachGroupBy::Theme => ReachDim::Theme,
+            ReachGroupBy::Unit => ReachDim::Unit,
+        }
+    }
+}
+
+/// The measures of a set of observed values.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct ReachMeasures {
+    /// The sum of the values; "0" when none. Meaningful only when
+    /// `additive` is true. Additive across groups, except groups by
+    /// `DISTRICT` or `THEME` (see `groupsAreAdditive`).
+    pub sum: DecimalScalar,
+    /// How exactly `sum` is known: `EXACT` when every value is exact;
+    /// `AT_LEAST` or `AT_MOST` when the inexact values are all bounds that
+    /// way ("just over 30,000" is `AT_LEAST`); otherwise `APPROXIMATE`.
+    pub qualifier: Qualifier,
+    /// How many observations contributed (each once). Additive across
+    /// groups, except groups by `DISTRICT` or `THEME`.
+    pub count: i32,
+    /// The smallest value among them; null when none. Not additive.
+    pub min: Option<DecimalScalar>,
+    /// The largest value among them; null when none. Not additive.
+    pub max: Option<DecimalScalar>,
+    /// True when `sum` means something: every value is of an additive
+    /// indicator (aggregation `SUM`) and all share one unit.
+    pub additive: bool,
+    /// The source's wording of the value ("just over") when exactly one
+    /// observation contributed; null otherwise.
+    pub wording: Option<String>,
+}
+
+impl From<Measures> for ReachMeasures {
+    fn from(m: Measures) -> Self {
+        ReachMeasures {
+            sum: decimal_from_e4(m.sum),
+            qualifier: qualifier(sum_bound(m.bounds)),
+            count: count(m.count),
+            min: m.min.map(decimal_from_e4),
+            max: m.max.map(decimal_from_e4),
+            additive: m.not_additive == 0 && m.units <= 1,
+            wording: m.wording,
+        }
+    }
+}
+
+/// What the observations of a group share. Only the keys grouped by are
+/// set; a key grouped by is null for observations with nothing there.
+pub struct ReachGroupKey(pub GroupKey);
+
+/// What the observations of a group share. Only the keys grouped by are
+/// set; a key grouped by is null for observations with nothing there.
+#[Object]
+impl ReachGroupKey {
+    /// The financial year (`FINANCIAL_YEAR`).
+    async fn financial_year(&self) -> Option<FinancialYearScalar> {
+        FinancialYearScalar::from_start_year(i32::try_from(self.0.financial_year?).ok()?)
+    }
+    /// The indicator (`INDICATOR`).
+    async fn indicator(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Indicator>> {
+        let Some(id) = self.0.indicator else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?.indicators.load_one(id).await?.map(Indicator))
+    }
+    /// The service (`SERVICE`).
+    async fn service(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Service>> {
+        let Some(id) = self.0.service else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?.services.load_one(id).await?.map(Service))
+    }
+    /// The area (`DISTRICT`).
+    async fn district(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Area>> {
+        let Some(id) = self.0.district else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?.areas.load_one(id).await?.map(Area))
+    }
+    /// The theme (`THEME`).
+    async fn theme(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Theme>> {
+        let Some(id) = self.0.theme else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?.themes.load_one(id).await?.map(Theme))
+    }
+    /// The unit (`UNIT`).
+    async fn unit(&self) -> Option<IndicatorUnit> {
+        use sea_orm::ActiveEnum;
+        let unit = self.0.unit.clone()?;
+        let unit = entity::enums::IndicatorUnit::try_from_value(&unit).ok()?;
+        Some(unit.into())
+    }
+}
+
+/// One group of observations: its key and its measures.
+#[derive(SimpleObject)]
+pub struct ReachGroup {
+    /// What the observations of the group share.
+    pub key: ReachGroupKey,
+    /// The group's measures.
+    #[graphql(flatten)]
+    pub measures: ReachMeasures,
+}
+
+/// Observed values in total and by group.
+pub struct ReachSummary {
+    condition: Condition,
+    group_by: Vec<ReachGroupBy>,
+}
+
+impl ReachSummary {
+    /// A summary of the observations matching `filter`; the filter is
+    /// checked now, the queries run only for the fields asked for.
+    pub fn new(filter: Option<ReachSummaryFilter>, group_by: Vec<ReachGroupBy>) -> AppResult<Self> {
+        let condition = match &filter {
+            Some(filter) => filter.condition(0, "filter")?,
+            None => Condition::all(),
+        };
+        if group_by.len() > 6 {
+            return Err(AppError::bad_input(
+                "GROUP_BY_TOO_LONG",
+                "groupBy: at most 6 keys",
+            ));
+        }
+        Ok(ReachSummary {
+            condition,
+            group_by,
+        })
+    }
+}
+
+/// Observed values in total and by group.
+#[Object]
+impl ReachSummary {
+    /// The keys grouped by, in order, without repeats.
+    async fn group_by(&self) -> Vec<ReachGroupBy> {
+        let mut unique = Vec::new();
+        for g in &self.group_by {
+            if !unique.contains(g) {
+                unique.push(*g);
+            }
+        }
+        unique
+    }
+    /// True when the groups' sums and counts add up exactly to `totals`:
+    /// always, unless grouped by `DISTRICT` or `THEME`.
+    async fn groups_are_additive(&self) -> bool {
+        !self
+            .group_by
+            .iter()
+            .any(|g| matches!(g, ReachGroupBy::District | ReachGroupBy::Theme))
+    }
+    /// Every matching observation counted once, whatever the grouping.
+    async fn totals(&self, ctx: &Context<'_>) -> async_graphql::Result<ReachMeasures> {
+        Ok(reach_totals(database(ctx)?, self.condition.clone())
+            .await?
+            .into())
+    }
+    /// One group per distinct key, sorted by the keys in `groupBy` order
+    /// (years and ids ascending, units by name, null last); empty when not grouped.
+    async fn groups(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ReachGroup>> {
+        let dims: Vec<ReachDim> = self.group_by.iter().map(|&g| g.into()).collect();
+        let groups = reach_groups(database(ctx)?, self.condition.clone(), &dims).await?;
+        Ok(groups
+            .into_iter()
+            .map(|g| ReachGroup {
+                key: ReachGroupKey(g.key),
+                measures: g.measures.into(),
+            })
+            .collect())
+    }
+}

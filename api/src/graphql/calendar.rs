@@ -1,0 +1,471 @@
+//! The renewal calendar: contract and grant-round dates falling in a window,
+//! with days remaining and a RAG status. The rules are in
+//! `domain::calendar`; the reads in `store::calendar`.
+
+use std::collections::HashMap;
+
+use async_graphql::{Context, Enum, InputObject, Object};
+use chrono::NaiveDate;
+use entity::{contract, extension_option, grant_round};
+
+use crate::domain::calendar::{
+    self as rules, CalendarError, ContractDates, Event, EventKind, RagThresholds, Window,
+};
+use crate::domain::{ContractTerm, TermOption};
+use crate::error::{AppError, AppResult};
+use crate::graphql::contracts::{recorded_state, Contract, ExtensionOption};
+use crate::graphql::filter::IdFilter;
+use crate::graphql::grants::GrantRound;
+use crate::graphql::loaders::{database, load_required, loaders};
+use crate::graphql::scalars::Date;
+use crate::graphql::today;
+use crate::store::calendar::{contracts_with_events, rounds_closing, Scope};
+
+/// What happens on a calendar event's date.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RenewalEventKind {
+    /// The last day to exercise or decline an extension option that is still
+    /// available on `asOf`. Once the day passes undecided the option has
+    /// lapsed, and the event disappears from calendars read after it.
+    ExtensionDecisionDue,
+    /// The last day of the contract's initial term, before any extension.
+    InitialTermEnds,
+    /// The contract's current end date: its last day of service if no further
+    /// option is exercised (the initial term plus the options exercised).
+    ContractExpires,
+    /// The contract's Equality Impact Assessment is due for review.
+    EqualityImpactAssessmentReview,
+    /// A grant round closes for applications.
+    GrantRoundCloses,
+}
+
+impl From<EventKind> for RenewalEventKind {
+    fn from(kind: EventKind) -> Self {
+        match kind {
+            EventKind::ExtensionDecisionDue => Self::ExtensionDecisionDue,
+            EventKind::InitialTermEnds => Self::InitialTermEnds,
+            EventKind::ContractExpires => Self::ContractExpires,
+            EventKind::EqualityImpactAssessmentReview => Self::EqualityImpactAssessmentReview,
+            EventKind::GrantRoundCloses => Self::GrantRoundCloses,
+        }
+    }
+}
+
+impl From<RenewalEventKind> for EventKind {
+    fn from(kind: RenewalEventKind) -> Self {
+        match kind {
+            RenewalEventKind::ExtensionDecisionDue => Self::ExtensionDecisionDue,
+            RenewalEventKind::InitialTermEnds => Self::InitialTermEnds,
+            RenewalEventKind::ContractExpires => Self::ContractExpires,
+            RenewalEventKind::EqualityImpactAssessmentReview => {
+                Self::EqualityImpactAssessmentReview
+            }
+            RenewalEventKind::GrantRoundCloses => Self::GrantRoundCloses,
+        }
+    }
+}
+
+/// How urgent an event is (red, amber, green).
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RagStatus {
+    /// Due within the red threshold (60 days by default), or already past.
+    Red,
+    /// Due within the amber threshold (120 days by default).
+    Amber,
+    /// Further off.
+    Green,
+}
+
+impl From<rules::Rag> for RagStatus {
+    fn from(rag: rules::Rag) -> Self {
+        match rag {
+            rules::Rag::Red => Self::Red,
+            rules::Rag::Amber => Self::Amber,
+            rules::Rag::Green => Self::Green,
+        }
+    }
+}
+
+/// The days within which an event is RED or AMBER (each 0 to 3660, red no
+/// more than amber). "Within n days" includes the n-th day.
+#[derive(InputObject, Clone, Copy)]
+pub struct RagThresholdsInput {
+    /// Events due within this many days, or already past, are RED.
+    #[graphql(default = 60)]
+    pub red_within_days: i32,
+    /// Events due within this many days (and not RED) are AMBER; later ones GREEN.
+    #[graphql(default = 120)]
+    pub amber_within_days: i32,
+}
+
+/// Which events to show. Fields combine with AND.
+#[derive(InputObject, Default)]
+pub struct RenewalCalendarFilter {
+    /// The commissioner (`Organisation` ids): a contract's lead commissioner
+    /// or any organisation sharing its cost, at any level of the split; for a
+    /// grant round, its programme's funder.
+    pub commissioner: Option<IdFilter>,
+    /// The provider (`Organisation` ids). Grant rounds have no provider, so
+    /// giving this leaves them out.
+    pub provider: Option<IdFilter>,
+    /// The funding stream (`FundingStream` ids) of a contract's service, or of
+    /// a grant round's programme.
+    pub funding_stream: Option<IdFilter>,
+    /// Only events of these kinds.
+    pub kinds: Option<Vec<RenewalEventKind>>,
+}
+
+/// The calendar as asked for: the window and thresholds applied, and the events.
+pub struct RenewalCalendar {
+    as_of: NaiveDate,
+    window: Window,
+    thresholds: RagThresholds,
+    events: Vec<RenewalEvent>,
+}
+
+/// The calendar as asked for: the window and thresholds applied, and the events.
+#[Object]
+impl RenewalCalendar {
+    /// The day days remaining, RAG status, option lapsing and end dates are
+    /// worked out for.
+    async fn as_of(&self) -> Date {
+        Date(self.as_of)
+    }
+    /// The first day of the window.
+    async fn from(&self) -> Date {
+        Date(self.window.from())
+    }
+    /// The last day of the window (included).
+    async fn to(&self) -> Date {
+        Date(self.window.to())
+    }
+    /// Events due within this many days, or past, are RED.
+    async fn red_within_days(&self) -> i64 {
+        self.thresholds.red_within_days()
+    }
+    /// Events due within this many days (and not RED) are AMBER.
+    async fn amber_within_days(&self) -> i64 {
+        self.thresholds.amber_within_days()
+    }
+    /// The events in the window, by date; events on the same day in the order
+    /// of `RenewalEventKind`, then by contract or round.
+    async fn events(&self) -> &[RenewalEvent] {
+        &self.events
+    }
+}
+
+/// What an event is about.
+enum Subject {
+    Contract(contract::Model),
+    Round(grant_round::Model),
+}
+
+/// One dated event about a contract or a grant round.
+pub struct RenewalEvent {
+    event: Event,
+    as_of: NaiveDate,
+    rag: RagStatus,
+    subject: Subject,
+    option: Option<extension_option::Model>,
+    /// The current and maximum end dates, for contract events.
+    ends: Option<(NaiveDate, NaiveDate)>,
+}
+
+/// One dated event about a contract or a grant round.
+#[Object]
+impl RenewalEvent {
+    /// What happens.
+    async fn kind(&self) -> RenewalEventKind {
+        self.event.kind.into()
+    }
+    /// The day it happens.
+    async fn date(&self) -> Date {
+        Date(self.event.date)
+    }
+    /// Days from `asOf` to `date`: 0 on the day, negative once past.
+    async fn days_remaining(&self) -> i64 {
+        self.event.days_remaining(self.as_of)
+    }
+    /// How urgent it is under the calendar's thresholds; past dates are RED.
+    async fn rag(&self) -> RagStatus {
+        self.rag
+    }
+    /// The contract, for contract events.
+    async fn contract(&self) -> Option<Contract> {
+        match &self.subject {
+            Subject::Contract(c) => Some(Contract(c.clone())),
+            Subject::Round(_) => None,
+        }
+    }
+    /// The grant round, for `GRANT_ROUND_CLOSES`.
+    async fn grant_round(&self) -> Option<GrantRound> {
+        match &self.subject {
+            Subject::Round(r) => Some(GrantRound(r.clone())),
+            Subject::Contract(_) => None,
+        }
+    }
+    /// The option to decide, for `EXTENSION_DECISION_DUE`.
+    async fn extension_option(&self) -> Option<ExtensionOption> {
+        self.option.clone().map(ExtensionOption)
+    }
+    /// For contract events, when the contract ends as of `asOf` if no further
+    /// option is exercised ("what if we do nothing").
+    async fn current_end_date(&self) -> Option<Date> {
+        self.ends.map(|(current, _)| Date(current))
+    }
+    /// For contract events, when the contract would end as of `asOf` if every
+    /// option still available were exercised ("what if we extend").
+    async fn maximum_end_date(&self) -> Option<Date> {
+        self.ends.map(|(_, maximum)| Date(maximum))
+    }
+    /// One plain-English line, e.g. "WYCA-SARC-2023: decide by 2026-12-31
+    /// whether to exercise extension option 1 (36 months); if it is not
+    /// exercised the contract ends on 2027-03-31".
+    async fn summary(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        let subject = match &self.subject {
+            Subject::Contract(c) => c.reference.clone(),
+            Subject::Round(r) => {
+                let programme =
+                    load_required(&loaders(ctx)?.grant_programmes, r.programme_id).await?;
+                format!("{}, {}", programme.name, r.name)
+            }
+        };
+        let facts = rules::SummaryFacts {
+            subject: &subject,
+            option_months: self.option.as_ref().map(|o| o.length_months.max(0) as u32),
+            current_end: self.ends.map(|(current, _)| current),
+            maximum_end: self.ends.map(|(_, maximum)| maximum),
+        };
+        Ok(rules::summary(&self.event, &facts))
+    }
+}
+
+/// The renewal calendar query.
+#[derive(Default)]
+pub struct CalendarQuery;
+
+/// The renewal calendar query.
+#[Object]
+impl CalendarQuery {
+    /// Dated events between `from` and `to`, or from `asOf` to `withinDays`
+    /// days after it (six months by default), sorted by date. The kinds are
+    /// extension decisions due (`EXTENSION_DECISION_DUE`), initial terms
+    /// ending (`INITIAL_TERM_ENDS`), contracts ending if nothing more is
+    /// exercised (`CONTRACT_EXPIRES`), Equality Impact Assessment reviews
+    /// (`EQUALITY_IMPACT_ASSESSMENT_REVIEW`) and grant rounds closing
+    /// (`GRANT_ROUND_CLOSES`). Each contract event also answers "what if" with
+    /// its end date if nothing more is exercised and if every option still
+    /// available is.
+    ///
+    /// Everything is derived as of `asOf` from recorded dates and decisions.
+    /// An option left undecided past its decide-by date counts as lapsed from
+    /// the next day, so nothing needs a nightly job and no row goes stale.
+    /// Terminated contracts are left out. The window is at most 3660 days.
+    #[allow(clippy::too_many_arguments)]
+    async fn renewal_calendar(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day to read the calendar on (default: today in Europe/London).")]
+        as_of: Option<Date>,
+        #[graphql(
+            desc = "The first day of the window; give `to` with it (instead of `withinDays`)."
+        )]
+        from: Option<Date>,
+        #[graphql(desc = "The last day of the window (included), on or after `from`.")] to: Option<
+            Date,
+        >,
+        #[graphql(
+            desc = "Without `from`/`to`: the window is `asOf` and the next this many days (0 to 3660; default 183, about six months)."
+        )]
+        within_days: Option<i32>,
+        #[graphql(desc = "When events turn RED and AMBER (default: within 60 and 120 days).")]
+        thresholds: Option<RagThresholdsInput>,
+        #[graphql(desc = "Which events.")] filter: Option<RenewalCalendarFilter>,
+    ) -> async_graphql::Result<RenewalCalendar> {
+        let as_of = as_of.map_or_else(today, |d| d.0);
+        let window = window(as_of, from, to, within_days)?;
+        let thresholds = match thresholds {
+            Some(t) => RagThresholds::new(t.red_within_days.into(), t.amber_within_days.into())
+                .map_err(|err| calendar_error(&err))?,
+            None => RagThresholds::default(),
+        };
+        let filter = filter.unwrap_or_default();
+        let kinds: Vec<EventKind> = match &filter.kinds {
+            Some(kinds) => kinds.iter().map(|&k| k.into()).collect(),
+            None => EventKind::ALL.to_vec(),
+        };
+        let scope = Scope {
+            commissioners: ids(&filter.commissioner, "filter.commissioner", "Organisation")?,
+            providers: ids(&filter.provider, "filter.provider", "Organisation")?,
+            funding_streams: ids(
+                &filter.funding_stream,
+                "filter.fundingStream",
+                "FundingStream",
+            )?,
+        };
+        let events = calendar_events(ctx, as_of, window, thresholds, &kinds, &scope).await?;
+        Ok(RenewalCalendar {
+            as_of,
+            window,
+            thresholds,
+            events,
+        })
+    }
+}
+
+/// The window from the arguments: `from` and `to` together, or `withinDays`
+/// (default 183) from `asOf`.
+fn window(
+    as_of: NaiveDate,
+    from: Option<Date>,
+    to: Option<Date>,
+    within_days: Option<i32>,
+) -> AppResult<Window> {
+    match (from, to, within_days) {
+        (Some(from), Some(to), None) => {
+            Window::between(from.0, to.0).map_err(|err| calendar_error(&err))
+        }
+        (None, None, days) => {
+            let days = days.map_or(rules::DEFAULT_WITHIN_DAYS, i64::from);
+            Window::within_days(as_of, days).map_err(|err| calendar_error(&err))
+        }
+        (Some(_), Some(_), Some(_)) => Err(AppError::bad_input(
+            "CALENDAR_WINDOW_CONFLICT",
+            "withinDays: give either from and to, or withinDays, not both",
+        )),
+        (Some(_), None, _) => Err(AppError::bad_input(
+            "CALENDAR_WINDOW_INCOMPLETE",
+            "to: required when from is given",
+        )),
+        (None, Some(_), _) => Err(AppError::bad_input(
+            "CALENDAR_WINDOW_INCOMPLETE",
+            "from: required when to is given",
+        )),
+    }
+}
+
+/// A domain refusal as a client error naming the argument at fault.
+fn calendar_error(err: &CalendarError) -> AppError {
+    let field = match err {
+        CalendarError::WindowReversed { .. } | CalendarError::WindowTooLong { .. } => "to",
+        CalendarError::WithinDaysOutOfRange { .. } | CalendarError::DateOutOfRange => "withinDays",
+        CalendarError::ThresholdOutOfRange { .. } => "thresholds",
+        CalendarError::ThresholdsOutOfOrder { .. } => "thresholds.amberWithinDays",
+    };
+    AppError::bad_input(err.code(), format!("{field}: {err}"))
+}
+
+/// The row ids an id filter accepts; `isNull` means nothing here (every
+/// contract has a commissioner and a provider), so it is refused.
+fn ids(filter: &Option<IdFilter>, field: &str, type_name: &str) -> AppResult<Option<Vec<i64>>> {
+    let Some(filter) = filter else {
+        return Ok(None);
+    };
+    if filter.is_null.is_some() {
+        return Err(AppError::bad_input(
+            "FILTER_OPERATOR_UNSUPPORTED",
+            format!("{field}.isNull: not supported by the renewal calendar; use eq or in"),
+        ));
+    }
+    filter.ids(field, type_name)
+}
+
+/// Reads the candidate rows (one statement each for contracts, grant rounds
+/// and the contracts' options), lets the domain derive the events, and sorts them.
+async fn calendar_events(
+    ctx: &Context<'_>,
+    as_of: NaiveDate,
+    window: Window,
+    thresholds: RagThresholds,
+    kinds: &[EventKind],
+    scope: &Scope,
+) -> AppResult<Vec<RenewalEvent>> {
+    let db = database(ctx)?;
+    let contracts = contracts_with_events(db, window, as_of, kinds, scope).await?;
+    let rounds = rounds_closing(db, window, kinds, scope).await?;
+    let options = if contracts.is_empty() {
+        HashMap::new()
+    } else {
+        loaders(ctx)?
+            .options_by_contract
+            .load_many(contracts.iter().map(|c| c.id))
+            .await?
+    };
+
+    let mut events = Vec::new();
+    let mut ends = HashMap::new();
+    for c in &contracts {
+        let rows = options.get(&c.id).map(Vec::as_slice).unwrap_or_default();
+        let terms: Vec<TermOption> = rows.iter().map(term_option).collect();
+        let term = ContractTerm {
+            start: c.start_date,
+            initial_term_months: c.initial_term_months.max(0) as u32,
+        };
+        let dates = ContractDates {
+            id: c.id,
+            term,
+            options: &terms,
+            eia_review: c.eia_review_date,
+        };
+        events.extend(rules::contract_events(&dates, as_of, window));
+        ends.insert(
+            c.id,
+            (
+                term.current_end(&terms, as_of),
+                term.maximum_end(&terms, as_of),
+            ),
+        );
+    }
+    events.extend(
+        rounds
+            .iter()
+            .filter_map(|r| rules::round_event(r.id, r.closes_on, window)),
+    );
+    events.retain(|e| kinds.contains(&e.kind));
+    rules::sort_events(&mut events);
+
+    let contracts: HashMap<i64, contract::Model> =
+        contracts.into_iter().map(|c| (c.id, c)).collect();
+    let rounds: HashMap<i64, grant_round::Model> = rounds.into_iter().map(|r| (r.id, r)).collect();
+    events
+        .into_iter()
+        .map(|event| {
+            let days = event.days_remaining(as_of);
+            let (subject, option, ends) = if event.kind == EventKind::GrantRoundCloses {
+                let round = rounds.get(&event.subject_id).cloned();
+                (round.map(Subject::Round), None, None)
+            } else {
+                let contract = contracts.get(&event.subject_id).cloned();
+                let option = event.option_sequence.and_then(|seq| {
+                    options
+                        .get(&event.subject_id)?
+                        .iter()
+                        .find(|o| o.sequence.max(0) as u32 == seq)
+                        .cloned()
+                });
+                let ends = ends.get(&event.subject_id).copied();
+                (contract.map(Subject::Contract), option, ends)
+            };
+            let subject = subject.ok_or_else(|| {
+                AppError::internal("calendar event without its contract or round")
+            })?;
+            Ok(RenewalEvent {
+                event,
+                as_of,
+                rag: thresholds.rag(days).into(),
+                subject,
+                option,
+                ends,
+            })
+        })
+        .collect()
+}
+
+fn term_option(option: &extension_option::Model) -> TermOption {
+    TermOption {
+        sequence: option.sequence.max(0) as u32,
+        length_months: option.length_months.max(0) as u32,
+        decide_by: option.decide_by,
+        state: recorded_state(option.state),
+    }
+}

@@ -1,0 +1,185 @@
+//! Cost-share liabilities: what each commissioner owes for a financial year
+//! under its contracts' cost-sharing splits. The rule (apportioning by days,
+//! rounding, penny-exact allocation) is `domain::liabilities`; the reads are
+//! `store::liabilities`.
+
+use std::collections::HashMap;
+
+use async_graphql::{Context, Enum, Object, SimpleObject, ID};
+
+use crate::domain::liabilities::{year_liabilities, ContractPart, ContractValue};
+use crate::error::{AppError, AppResult};
+use crate::graphql::contracts::Contract;
+use crate::graphql::filter::row_id;
+use crate::graphql::loaders::database;
+use crate::graphql::organisations::Organisation;
+use crate::graphql::scalars::{DecimalScalar, FinancialYearScalar, Money};
+use crate::store::liabilities::{contract_inputs, year_rows};
+
+/// Which recorded value a contract's figure for the year comes from.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContractValueBasis {
+    /// The annual value, apportioned contract year by contract year.
+    AnnualValue,
+    /// The total value (no annual value is recorded), spread over the
+    /// current term by days.
+    TotalValue,
+    /// No value is recorded: the contract has no figure for the year.
+    NoValue,
+}
+
+impl From<ContractValue> for ContractValueBasis {
+    fn from(value: ContractValue) -> Self {
+        match value {
+            ContractValue::Annual(_) => Self::AnnualValue,
+            ContractValue::Total(_) => Self::TotalValue,
+            ContractValue::Unknown => Self::NoValue,
+        }
+    }
+}
+
+/// One contract behind a commissioner's liability for the year.
+#[derive(SimpleObject)]
+pub struct ContractLiability {
+    /// The contract.
+    pub contract: Contract,
+    /// The whole contract's value for the financial year, rounded half up to
+    /// the penny (see `costShareLiabilities`); null when the contract records
+    /// no value.
+    pub value_for_year: Option<Money>,
+    /// Which recorded value `valueForYear` comes from.
+    pub value_basis: ContractValueBasis,
+    /// Days of the contract's current term inside the financial year.
+    pub days_in_year: i64,
+    /// This commissioner's share of the whole contract as a percentage,
+    /// exact: the product of its share and the shares above it in the split
+    /// (50% of 40% is `"20"`), added up over every branch where it pays; 100
+    /// when the contract has no cost shares and it is the lead commissioner.
+    pub percentage_of_contract: DecimalScalar,
+    /// What this commissioner pays of `valueForYear`; null when the contract
+    /// records no value. Additive: the amounts of all the commissioners of one
+    /// contract add up exactly to its `valueForYear`.
+    pub amount: Option<Money>,
+}
+
+/// What one commissioner owes for the financial year.
+#[derive(SimpleObject)]
+pub struct CommissionerLiability {
+    /// The paying organisation.
+    pub commissioner: Organisation,
+    /// The sum of `amount` over its contracts (contracts with no value add
+    /// nothing). Additive across commissioners.
+    pub total: Money,
+    /// The contracts behind the total, by reference.
+    pub contracts: Vec<ContractLiability>,
+}
+
+/// What commissioners owe for a financial year under their contracts'
+/// cost-sharing splits.
+#[derive(SimpleObject)]
+pub struct CostShareLiabilities {
+    /// The financial year.
+    pub financial_year: FinancialYearScalar,
+    /// The sum of the listed commissioners' totals: with no `commissioner`
+    /// argument, the value for the year of every contract that records one.
+    pub total: Money,
+    /// Each paying commissioner, by name.
+    pub commissioners: Vec<CommissionerLiability>,
+}
+
+/// Queries about what commissioners owe.
+#[derive(Default)]
+pub struct LiabilityQuery;
+
+/// Queries about what commissioners owe.
+#[Object]
+impl LiabilityQuery {
+    /// What each commissioner owes for a financial year, following nested
+    /// cost-sharing splits down to the organisations that pay, with the
+    /// contracts behind each figure.
+    ///
+    /// A contract counts when its current term (start date to current end
+    /// date: the initial term extended by every exercised option) overlaps the
+    /// year; its recorded status is not considered. Its value for the year:
+    /// with an annual value, for each contract year (12 months from the start
+    /// date, the last one cut at the current end date), annual value × days of
+    /// that contract year inside the financial year and the term ÷ days in the
+    /// whole contract year (365 or 366), so a contract year straddling 1 April
+    /// is apportioned by days; with only a total value, the total × days of
+    /// the term inside the year ÷ days in the term. The sum is computed exactly
+    /// and rounded half up to the penny once per contract and year. That
+    /// amount is then split down the contract's cost shares by the largest
+    /// remainder method at every level, so the amounts of every contract add
+    /// up exactly to its value for the year. A contract with no cost shares is
+    /// paid wholly by its lead commissioner. Contracts that record no value are
+    /// listed with null amounts and excluded from every total.
+    async fn cost_share_liabilities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The financial year, e.g. \"2024-25\".")]
+        financial_year: FinancialYearScalar,
+        #[graphql(
+            desc = "Only this paying organisation (an `Organisation` id). A party that passes its whole share on to others pays nothing itself and is not listed."
+        )]
+        commissioner: Option<ID>,
+    ) -> async_graphql::Result<CostShareLiabilities> {
+        let year = financial_year.0;
+        let only = commissioner
+            .map(|id| row_id("commissioner", &id, "Organisation"))
+            .transpose()?;
+        let rows = year_rows(database(ctx)?, year, only).await?;
+        let payers = year_liabilities(year, &contract_inputs(&rows)?)
+            .map_err(|err| AppError::internal(format!("{}: {err}", err.code())))?;
+        let mut payers: HashMap<i64, _> = payers.into_iter().map(|p| (p.party, p)).collect();
+        let contracts: HashMap<i64, &entity::contract::Model> =
+            rows.contracts.iter().map(|c| (c.id, c)).collect();
+        let mut total = 0i64;
+        let mut commissioners = Vec::new();
+        // Organisations come in name order; only those that pay are listed.
+        for organisation in rows.organisations {
+            let Some(payer) = payers.remove(&organisation.id) else {
+                continue;
+            };
+            total = total.checked_add(payer.total).ok_or_else(too_large)?;
+            let parts = payer
+                .parts
+                .into_iter()
+                .map(|part| contract_liability(part, &contracts))
+                .collect::<AppResult<_>>()?;
+            commissioners.push(CommissionerLiability {
+                commissioner: Organisation(organisation),
+                total: Money::from_pence(payer.total),
+                contracts: parts,
+            });
+        }
+        if only.is_none() && !payers.is_empty() {
+            return Err(AppError::internal("a paying organisation was not loaded").into());
+        }
+        Ok(CostShareLiabilities {
+            financial_year,
+            total: Money::from_pence(total),
+            commissioners,
+        })
+    }
+}
+
+fn too_large() -> AppError {
+    AppError::internal("the year's total liabilities do not fit in 64-bit pence")
+}
+
+fn contract_liability(
+    part: ContractPart,
+    contracts: &HashMap<i64, &entity::contract::Model>,
+) -> AppResult<ContractLiability> {
+    let contract = contracts
+        .get(&part.contract)
+        .ok_or_else(|| AppError::internal(format!("contract {} was not loaded", part.contract)))?;
+    Ok(ContractLiability {
+        contract: Contract((*contract).clone()),
+        value_for_year: part.value_for_year.map(Money::from_pence),
+        value_basis: part.basis.into(),
+        days_in_year: part.days,
+        percentage_of_contract: DecimalScalar(part.fraction.percentage()),
+        amount: part.amount.map(Money::from_pence),
+    })
+}

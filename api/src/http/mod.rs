@@ -1,0 +1,185 @@
+//! The HTTP layer: routes, middleware and the GraphQL handlers. Every HTTP
+//! limit is set here, in [`router`]; GraphQL's own limits are set in
+//! `crate::graphql::schema_builder`.
+//!
+//! - [`access`]: API keys (`Authorization: Bearer`), public read, the rate limit.
+//! - [`graphql`]: `GET`/`POST /graphql`: media types, body limit, batches,
+//!   mutations over `GET`, error codes on every error.
+//! - [`reply`]: JSON error bodies for refusals made before GraphQL runs.
+
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderName, Request, StatusCode};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use sea_orm::DatabaseConnection;
+use tower::ServiceBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::graphql::limits::SchemaOptions;
+use crate::graphql::{build_schema, CommtrackSchema};
+
+pub mod access;
+pub mod graphql;
+pub mod reply;
+
+/// The header carrying the request id, set on every request and response.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+/// The largest request body accepted (a larger one is a 413).
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+/// How long a request may run by default (then a 504).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Requests per minute per key (per address for anonymous callers) by
+/// default: ten a second sustained, with bursts up to the minute's allowance,
+/// enough for a dashboard and too few for a scraper.
+pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 600;
+
+/// The request id (`x-request-id`) in the GraphQL request data, so that
+/// resolvers can record it (the audit log does).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestId(pub String);
+
+/// Settings of the server beyond its database.
+#[derive(Clone, Debug)]
+pub struct ServerOptions {
+    /// How long shared loaders collect keys before querying.
+    pub loader_delay: Duration,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        ServerOptions {
+            loader_delay: crate::graphql::DEFAULT_LOADER_DELAY,
+        }
+    }
+}
+
+/// Who may call the server, how often and for how long, and what the schema
+/// tells about itself. The default is the production one: keys required,
+/// introspection and suggestions off.
+#[derive(Clone, Debug)]
+pub struct SecurityOptions {
+    /// Let requests without a key in as anonymous viewers (`serve --demo`,
+    /// `--public-read`). A key that is sent must still be valid.
+    pub public_read: bool,
+    /// Introspection and "did you mean" suggestions.
+    pub schema: SchemaOptions,
+    /// Requests per minute per key (per address for anonymous callers);
+    /// `None` turns the limit off.
+    pub rate_limit_per_minute: Option<NonZeroU32>,
+    /// How long a request may run.
+    pub request_timeout: Duration,
+}
+
+impl Default for SecurityOptions {
+    fn default() -> Self {
+        SecurityOptions {
+            public_read: false,
+            schema: SchemaOptions::CLOSED,
+            rate_limit_per_minute: NonZeroU32::new(DEFAULT_RATE_LIMIT_PER_MINUTE),
+            request_timeout: REQUEST_TIMEOUT,
+        }
+    }
+}
+
+impl SecurityOptions {
+    /// A demo server: anonymous read, introspection and suggestions on.
+    pub fn demo() -> Self {
+        SecurityOptions {
+            public_read: true,
+            schema: SchemaOptions::OPEN,
+            ..SecurityOptions::default()
+        }
+    }
+}
+
+/// What the GraphQL handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    /// The schema, with its database and loaders.
+    pub schema: CommtrackSchema,
+}
+
+/// The application's router over a database.
+pub fn router(
+    db: DatabaseConnection,
+    options: &ServerOptions,
+    security: &SecurityOptions,
+) -> Router {
+    let schema = build_schema(db.clone(), options.loader_delay, security.schema);
+    let access = Arc::new(access::Access::new(db, security));
+    let graphql_routes = Router::new()
+        .route("/graphql", get(graphql::get).post(graphql::post))
+        .route_layer(middleware::from_fn_with_state(access, access::authenticate));
+    Router::new()
+        .merge(graphql_routes)
+        .route("/healthz", get(healthz))
+        .merge(crate::graphiql::assets_router())
+        .with_state(AppState { schema })
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                    let id = request
+                        .headers()
+                        .get(REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
+                }))
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(middleware::from_fn_with_state(
+                    security.request_timeout,
+                    reply::enforce_timeout,
+                ))
+                .layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
+        )
+}
+
+/// Serves the application on `listener` until Ctrl-C or SIGTERM.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    db: DatabaseConnection,
+    options: ServerOptions,
+    security: SecurityOptions,
+) -> std::io::Result<()> {
+    // Peer addresses key the rate limit of anonymous callers.
+    let app = router(db, &options, &security).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.schema.execute("{ __typename }").await.is_ok() {
+        true => (StatusCode::OK, "ok").into_response(),
+        false => (StatusCode::SERVICE_UNAVAILABLE, "unavailable").into_response(),
+    }
+}

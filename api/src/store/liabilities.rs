@@ -1,0 +1,142 @@
+//! The rows behind cost-share liabilities: the contracts whose term overlaps
+//! a financial year, their cost shares and the organisations that may pay.
+//! Three queries, whatever the number of contracts; the apportioning and the
+//! penny-exact split are pure rules in `domain::liabilities`.
+
+use std::collections::HashMap;
+
+use entity::{contract, cost_share, organisation};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::domain::liabilities::{ContractInput, ContractValue, ShareRow};
+use crate::domain::{FinancialYear, SharePpm};
+use crate::error::{AppError, AppResult};
+
+/// Everything needed to work out a year's liabilities.
+#[derive(Clone, Debug, Default)]
+pub struct YearRows {
+    /// Contracts whose term (start to current end) overlaps the year, by
+    /// reference (compared as Unicode code points).
+    pub contracts: Vec<contract::Model>,
+    /// Their cost shares, all levels, by contract then position.
+    pub shares: Vec<cost_share::Model>,
+    /// The organisations that may pay: every party to those shares and every
+    /// lead commissioner (or only `commissioner`, when one is asked for), by
+    /// name (compared as Unicode code points).
+    pub organisations: Vec<organisation::Model>,
+}
+
+/// Contracts, not archived, whose term overlaps `year` and, if
+/// `commissioner` is given, in which it holds a share or which it leads.
+fn contracts_condition(year: FinancialYear, commissioner: Option<i64>) -> Condition {
+    use contract::Column as C;
+    // The stored current end counts every recorded exercise of an option.
+    // Archived contracts are deleted as far as users are concerned.
+    let mut condition = Condition::all()
+        .add(C::StartDate.lte(year.end_date()))
+        .add(C::CurrentEndDate.gte(year.start_date()))
+        .add(C::ArchivedAt.is_null());
+    if let Some(party) = commissioner {
+        let holding = Query::select()
+            .column(cost_share::Column::ContractId)
+            .from(cost_share::Entity)
+            .and_where(cost_share::Column::OrganisationId.eq(party))
+            .to_owned();
+        condition = condition.add(
+            Condition::any()
+                .add(C::LeadCommissionerId.eq(party))
+                .add(C::Id.in_subquery(holding)),
+        );
+    }
+    condition
+}
+
+/// Loads the rows for `year`, optionally narrowed to one paying organisation.
+pub async fn year_rows(
+    db: &DatabaseConnection,
+    year: FinancialYear,
+    commissioner: Option<i64>,
+) -> AppResult<YearRows> {
+    let matching = || {
+        Query::select()
+            .column(contract::Column::Id)
+            .from(contract::Entity)
+            .cond_where(contracts_condition(year, commissioner))
+            .to_owned()
+    };
+    let mut contracts = contract::Entity::find()
+        .filter(contracts_condition(year, commissioner))
+        .all(db)
+        .await?;
+    // Ordered here, not by SQL: PostgreSQL's collation would order text
+    // differently from SQLite's, and answers must not depend on the backend.
+    contracts.sort_by(|a, b| a.reference.cmp(&b.reference));
+    if contracts.is_empty() {
+        return Ok(YearRows::default());
+    }
+    // Subqueries rather than a list of ids: no bound on the number of
+    // parameters, and the database plans the join.
+    let shares = cost_share::Entity::find()
+        .filter(cost_share::Column::ContractId.in_subquery(matching()))
+        .order_by_asc(cost_share::Column::ContractId)
+        .order_by_asc(cost_share::Column::Position)
+        .order_by_asc(cost_share::Column::Id)
+        .all(db)
+        .await?;
+    let payers = match commissioner {
+        Some(party) => Condition::all().add(organisation::Column::Id.eq(party)),
+        None => {
+            let sharing = Query::select()
+                .column(cost_share::Column::OrganisationId)
+                .from(cost_share::Entity)
+                .and_where(cost_share::Column::ContractId.in_subquery(matching()))
+                .to_owned();
+            let leading = Query::select()
+                .column(contract::Column::LeadCommissionerId)
+                .from(contract::Entity)
+                .cond_where(contracts_condition(year, None))
+                .to_owned();
+            Condition::any()
+                .add(organisation::Column::Id.in_subquery(sharing))
+                .add(organisation::Column::Id.in_subquery(leading))
+        }
+    };
+    let mut organisations = organisation::Entity::find().filter(payers).all(db).await?;
+    organisations.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    Ok(YearRows {
+        contracts,
+        shares,
+        organisations,
+    })
+}
+
+/// The domain's view of the loaded contracts, in the same order.
+pub fn contract_inputs(rows: &YearRows) -> AppResult<Vec<ContractInput>> {
+    let mut shares: HashMap<i64, Vec<ShareRow>> = HashMap::new();
+    for share in &rows.shares {
+        let ppm = u32::try_from(share.share_ppm).unwrap_or(0);
+        let parsed = SharePpm::from_ppm(ppm).map_err(|err| {
+            AppError::internal(format!("stored cost share {} is invalid: {err}", share.id))
+        })?;
+        shares.entry(share.contract_id).or_default().push(ShareRow {
+            id: share.id,
+            parent: share.parent_id,
+            party: share.organisation_id,
+            share: parsed,
+            position: share.position,
+        });
+    }
+    Ok(rows
+        .contracts
+        .iter()
+        .map(|c| ContractInput {
+            contract: c.id,
+            lead: c.lead_commissioner_id,
+            start: c.start_date,
+            current_end: c.current_end_date,
+            value: ContractValue::from_columns(c.annual_value_pence, c.total_value_pence),
+            shares: shares.remove(&c.id).unwrap_or_default(),
+        })
+        .collect())
+}
