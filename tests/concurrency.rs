@@ -68,8 +68,16 @@ async fn of_many_updates_naming_one_version_exactly_one_wins() {
     assert_eq!(winners.len(), 1, "exactly one winner: {winners:?}");
     // No update is lost and none half-made: the stored title is the winner's,
     // at version 2, with one audit event.
-    let stored = admin.data(r#"{ contract(reference: "WYCA-SARC-2023") { title version } }"#, json!({})).await;
-    assert_eq!(stored["contract"], json!({ "title": winners[0], "version": 2 }));
+    let stored = admin
+        .data(
+            r#"{ contract(reference: "WYCA-SARC-2023") { title version } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        stored["contract"],
+        json!({ "title": winners[0], "version": 2 })
+    );
     assert_eq!(audit_count(&app.db).await, before + 1);
     let history = admin.history(sarc["id"].as_str().unwrap()).await;
     assert_eq!(history["totalCount"], 1);
@@ -102,6 +110,11 @@ async fn awards_made_at_once_never_overspend_the_pot() {
         .map(|r| &r["data"]["awardGrant"]["userErrors"][0]["code"])
         .collect();
     assert_eq!(made, 1, "{responses:#?}");
-    assert!(refused.iter().all(|code| **code == json!("AWARDS_EXCEED_POT")), "{refused:?}");
+    assert!(
+        refused
+            .iter()
+            .all(|code| **code == json!("AWARDS_EXCEED_POT")),
+        "{refused:?}"
+    );
     assert_eq!(audit_count(&app.db).await, before + 1);
 }

@@ -10,102 +10,17 @@ mod common;
 
 #[path = "mutations/catalogue.rs"]
 mod catalogue;
+#[path = "mutations/guards.rs"]
+mod guards;
+#[path = "mutations/queries.rs"]
+mod queries;
 #[path = "mutations/support.rs"]
 mod support;
 
 use common::TestApp;
+use queries::*;
 use serde_json::{json, Value};
 use support::{audit_count, Writer};
-
-pub const EXERCISE: &str = "mutation($input: ExerciseExtensionOptionInput!) { \
-    exerciseExtensionOption(input: $input) { \
-      extensionOption { id version recordedState decidedOn } \
-      contract { id version initialEndDate currentEndDate contractualMaximumEndDate } \
-      userErrors { field message code currentVersion } } }";
-
-pub const DECLINE: &str = "mutation($input: DeclineExtensionOptionInput!) { \
-    declineExtensionOption(input: $input) { \
-      extensionOption { id version recordedState } contract { id version } \
-      userErrors { field message code currentVersion } } }";
-
-pub const ADD_OPTION: &str = "mutation($input: AddExtensionOptionInput!) { \
-    addExtensionOption(input: $input) { \
-      extensionOption { id version sequence lengthMonths decideBy } \
-      contract { id version contractualMaximumEndDate } \
-      userErrors { field message code currentVersion } } }";
-
-pub const CREATE_ORGANISATION: &str = "mutation($input: CreateOrganisationInput!) { \
-    createOrganisation(input: $input) { organisation { id name shortName kind roles version } \
-      userErrors { field message code currentVersion } } }";
-
-pub const UPDATE_ORGANISATION: &str = "mutation($input: UpdateOrganisationInput!) { \
-    updateOrganisation(input: $input) { organisation { id name shortName version } \
-      userErrors { field message code currentVersion } } }";
-
-pub const CREATE_SERVICE: &str = "mutation($input: CreateServiceInput!) { \
-    createService(input: $input) { service { id code name status version } \
-      userErrors { field message code currentVersion } } }";
-
-pub const UPDATE_SERVICE: &str = "mutation($input: UpdateServiceInput!) { \
-    updateService(input: $input) { service { id name status description version } \
-      userErrors { field message code currentVersion } } }";
-
-pub const CREATE_CONTRACT: &str = "mutation($input: CreateContractInput!) { \
-    createContract(input: $input) { contract { id reference version startDate initialEndDate \
-      currentEndDate contractualMaximumEndDate annualValue { money { amount } qualifier } \
-      extensionOptions { id sequence lengthMonths decideBy version } } \
-      userErrors { field message code currentVersion } } }";
-
-pub const UPDATE_CONTRACT: &str = "mutation($input: UpdateContractInput!) { \
-    updateContract(input: $input) { contract { id title version initialEndDate currentEndDate \
-      contractualMaximumEndDate annualValue { money { amount } qualifier wording } } \
-      userErrors { field message code currentVersion } } }";
-
-pub const SET_COST_SHARES: &str = "mutation($input: SetCostSharesInput!) { \
-    setCostShares(input: $input) { contract { id version costShareAgreement \
-      costShares { party { name } percentage shares { party { name } percentage percentageOfContract } } } \
-      userErrors { field message code currentVersion } } }";
-
-pub const RECORD_BUDGET: &str = "mutation($input: RecordBudgetInput!) { \
-    recordBudget(input: $input) { budget { id version financialYear amount { money { amount } qualifier } } \
-      userErrors { field message code currentVersion } } }";
-
-pub const RECORD_SPEND: &str = "mutation($input: RecordSpendInput!) { \
-    recordSpend(input: $input) { spendLine { id financialYear quarter amount { money { amount } } \
-      contract { reference } service { code } } \
-      userErrors { field message code currentVersion } } }";
-
-pub const RECORD_OBSERVATION: &str = "mutation($input: RecordObservationInput!) { \
-    recordObservation(input: $input) { observation { id periodStart periodEnd value { value qualifier wording } target } \
-      userErrors { field message code currentVersion } } }";
-
-pub const CREATE_PROGRAMME: &str = "mutation($input: CreateGrantProgrammeInput!) { \
-    createGrantProgramme(input: $input) { grantProgramme { id name funder { name } } \
-      userErrors { field message code currentVersion } } }";
-
-pub const CREATE_ROUND: &str = "mutation($input: CreateGrantRoundInput!) { \
-    createGrantRound(input: $input) { grantRound { id number name pot { money { amount } } opensOn closesOn } \
-      userErrors { field message code currentVersion } } }";
-
-pub const AWARD_GRANT: &str = "mutation($input: AwardGrantInput!) { \
-    awardGrant(input: $input) { grantAward { id projectName amount { amount } recipient { name } } \
-      userErrors { field message code currentVersion } } }";
-
-pub const ARCHIVE: &str = "mutation($input: ArchiveInput!) { \
-    archive(input: $input) { node { id ... on Contract { version archivedAt archiveReason } \
-      ... on Service { version archivedAt } ... on Organisation { version archivedAt } } \
-      userErrors { field message code currentVersion } } }";
-
-/// The ids of the demo's Safer Communities Fund round 4 (pot £350,000.00).
-pub async fn round_four(writer: &Writer<'_>) -> String {
-    let data = writer
-        .data(
-            r#"{ grantProgramme(name: "Mayor's Safer Communities Fund") { round(number: 4) { id } } }"#,
-            json!({}),
-        )
-        .await;
-    data["grantProgramme"]["round"]["id"].as_str().expect("round 4").to_owned()
-}
 
 #[tokio::test]
 async fn readme_scenario_exercise_the_sarc_option_and_read_its_history() {
@@ -115,7 +30,13 @@ async fn readme_scenario_exercise_the_sarc_option_and_read_its_history() {
     assert_eq!(sarc["currentEndDate"], "2027-03-31");
     assert_eq!(sarc["version"], 1);
     let option = &sarc["extensionOptions"][0];
-    assert_eq!((option["state"].as_str(), option["version"].as_i64()), (Some("AVAILABLE"), Some(1)));
+    // The ids the README's example uses: the demo's first contract and option.
+    assert_eq!(sarc["id"], "Q29udHJhY3Q6MQ");
+    assert_eq!(option["id"], "RXh0ZW5zaW9uT3B0aW9uOjE");
+    assert_eq!(
+        (option["state"].as_str(), option["version"].as_i64()),
+        (Some("AVAILABLE"), Some(1))
+    );
 
     // Decide-by is 2026-12-31: in time until then; later runs need (and
     // record) an override reason, and the end date moves just the same.
@@ -128,12 +49,21 @@ async fn readme_scenario_exercise_the_sarc_option_and_read_its_history() {
     let payload = wyca.ok("exerciseExtensionOption", EXERCISE, input).await;
     assert_eq!(payload["contract"]["currentEndDate"], "2030-03-31");
     assert_eq!(payload["contract"]["initialEndDate"], "2027-03-31");
-    assert_eq!(payload["contract"]["contractualMaximumEndDate"], "2030-03-31");
+    assert_eq!(
+        payload["contract"]["contractualMaximumEndDate"],
+        "2030-03-31"
+    );
     assert_eq!(payload["contract"]["version"], 2);
     assert_eq!(payload["extensionOption"]["recordedState"], "EXERCISED");
-    assert_eq!(payload["extensionOption"]["decidedOn"], json!(today.to_string()));
+    assert_eq!(
+        payload["extensionOption"]["decidedOn"],
+        json!(today.to_string())
+    );
     assert_eq!(payload["extensionOption"]["version"], 2);
-    assert_eq!(wyca.contract("WYCA-SARC-2023").await["currentEndDate"], "2030-03-31");
+    assert_eq!(
+        wyca.contract("WYCA-SARC-2023").await["currentEndDate"],
+        "2030-03-31"
+    );
 
     // The change is in the contract's history and in the option's.
     let history = wyca.history(sarc["id"].as_str().unwrap()).await;
@@ -141,16 +71,32 @@ async fn readme_scenario_exercise_the_sarc_option_and_read_its_history() {
     let event = &history["nodes"][0];
     assert_eq!(event["action"], "OPTION_EXERCISED");
     assert_eq!(event["subjectType"], "Contract");
-    assert!(event["actor"].as_str().unwrap().ends_with("(test commissioner)"), "{event}");
-    assert!(!event["requestId"].as_str().unwrap_or_default().is_empty(), "{event}");
+    assert!(
+        event["actor"]
+            .as_str()
+            .unwrap()
+            .ends_with("(test commissioner)"),
+        "{event}"
+    );
+    assert!(
+        !event["requestId"].as_str().unwrap_or_default().is_empty(),
+        "{event}"
+    );
     assert_eq!(event["before"]["current_end_date"], "2027-03-31");
     assert_eq!(event["after"]["current_end_date"], "2030-03-31");
     assert_eq!(event["after"]["extension_option"]["state"], "exercised");
-    assert_eq!(event["changedFields"], json!(["current_end_date", "extension_option", "version"]));
+    assert_eq!(
+        event["changedFields"],
+        json!(["current_end_date", "extension_option", "version"])
+    );
     let option_history = wyca.history(option["id"].as_str().unwrap()).await;
     assert_eq!(option_history["nodes"][0]["before"]["state"], "available");
     assert_eq!(option_history["nodes"][0]["after"]["state"], "exercised");
-    assert_eq!(audit_count(&app.db).await, 2, "one event on the option, one on the contract");
+    assert_eq!(
+        audit_count(&app.db).await,
+        2,
+        "one event on the option, one on the contract"
+    );
 }
 
 #[tokio::test]
@@ -166,19 +112,38 @@ async fn organisations_are_created_updated_and_their_history_is_newest_first() {
         .await;
     let org = &created["organisation"];
     assert_eq!(org["name"], "Leeds Women's Aid", "trimmed");
-    assert_eq!(org["roles"], json!(["GRANT_RECIPIENT", "PROVIDER"]), "once each");
+    assert_eq!(
+        org["roles"],
+        json!(["GRANT_RECIPIENT", "PROVIDER"]),
+        "once each"
+    );
     assert_eq!(org["version"], 1);
     let id = org["id"].as_str().unwrap();
     let updated = admin
-        .ok("updateOrganisation", UPDATE_ORGANISATION, json!({ "id": id, "expectedVersion": 1, "shortName": null }))
+        .ok(
+            "updateOrganisation",
+            UPDATE_ORGANISATION,
+            json!({ "id": id, "expectedVersion": 1, "shortName": null }),
+        )
         .await;
     assert_eq!(updated["organisation"]["shortName"], Value::Null);
-    assert_eq!(updated["organisation"]["name"], "Leeds Women's Aid", "left out: unchanged");
+    assert_eq!(
+        updated["organisation"]["name"], "Leeds Women's Aid",
+        "left out: unchanged"
+    );
     assert_eq!(updated["organisation"]["version"], 2);
     let history = admin.history(id).await;
-    let actions: Vec<&Value> = history["nodes"].as_array().unwrap().iter().map(|n| &n["action"]).collect();
+    let actions: Vec<&Value> = history["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| &n["action"])
+        .collect();
     assert_eq!(actions, [&json!("UPDATED"), &json!("CREATED")]);
-    assert_eq!(history["nodes"][0]["changedFields"], json!(["short_name", "version"]));
+    assert_eq!(
+        history["nodes"][0]["changedFields"],
+        json!(["short_name", "version"])
+    );
     assert_eq!(history["nodes"][1]["before"], Value::Null);
 }
 
@@ -187,12 +152,18 @@ async fn services_are_created_and_updated_by_their_owner() {
     let app = TestApp::demo().await;
     let admin = Writer::admin(&app).await;
     let created = admin
-        .ok("createService", CREATE_SERVICE, json!({ "code": "DA-REFUGE", "name": "Refuge places", "status": "PROPOSED" }))
+        .ok(
+            "createService",
+            CREATE_SERVICE,
+            json!({ "code": "DA-REFUGE", "name": "Refuge places", "status": "PROPOSED" }),
+        )
         .await;
     assert_eq!(created["service"]["code"], "DA-REFUGE");
     // SARC's only contract is led by the Combined Authority, which owns it.
     let wyca = Writer::commissioner(&app, "West Yorkshire Combined Authority").await;
-    let sarc = wyca.data(r#"{ service(code: "SARC") { id version } }"#, json!({})).await;
+    let sarc = wyca
+        .data(r#"{ service(code: "SARC") { id version } }"#, json!({}))
+        .await;
     let updated = wyca
         .ok(
             "updateService",
@@ -209,9 +180,14 @@ async fn services_are_created_and_updated_by_their_owner() {
 async fn contracts_are_created_with_options_and_updated_with_end_dates_recomputed() {
     let app = TestApp::demo().await;
     let admin = Writer::admin(&app).await;
-    let wyca = admin.organisation("West Yorkshire Combined Authority").await;
+    let wyca = admin
+        .organisation("West Yorkshire Combined Authority")
+        .await;
     let provider = admin.organisation("Victim Support").await;
-    let service = admin.data(r#"{ service(code: "ISAC") { id } }"#, json!({})).await["service"]["id"].clone();
+    let service = admin
+        .data(r#"{ service(code: "ISAC") { id } }"#, json!({}))
+        .await["service"]["id"]
+        .clone();
     let created = admin
         .ok(
             "createContract",
@@ -230,9 +206,15 @@ async fn contracts_are_created_with_options_and_updated_with_end_dates_recompute
         .await;
     let c = &created["contract"];
     // 36 months from 2025-04-01 ends 2028-03-31; two 12-month options reach 2030-03-31.
-    assert_eq!((c["initialEndDate"].as_str(), c["currentEndDate"].as_str()), (Some("2028-03-31"), Some("2028-03-31")));
+    assert_eq!(
+        (c["initialEndDate"].as_str(), c["currentEndDate"].as_str()),
+        (Some("2028-03-31"), Some("2028-03-31"))
+    );
     assert_eq!(c["contractualMaximumEndDate"], "2030-03-31");
-    assert_eq!(c["annualValue"], json!({ "money": { "amount": "150000.50" }, "qualifier": "EXACT" }));
+    assert_eq!(
+        c["annualValue"],
+        json!({ "money": { "amount": "150000.50" }, "qualifier": "EXACT" })
+    );
     assert_eq!(c["extensionOptions"][1]["sequence"], 2);
     let updated = admin
         .ok(
@@ -242,11 +224,36 @@ async fn contracts_are_created_with_options_and_updated_with_end_dates_recompute
         )
         .await;
     let u = &updated["contract"];
-    assert_eq!((u["initialEndDate"].as_str(), u["contractualMaximumEndDate"].as_str()), (Some("2029-03-31"), Some("2031-03-31")));
-    assert_eq!((u["title"].as_str(), u["version"].as_i64()), (Some("Stalking advocacy"), Some(2)));
+    assert_eq!(
+        (
+            u["initialEndDate"].as_str(),
+            u["contractualMaximumEndDate"].as_str()
+        ),
+        (Some("2029-03-31"), Some("2031-03-31"))
+    );
+    assert_eq!(
+        (u["title"].as_str(), u["version"].as_i64()),
+        (Some("Stalking advocacy"), Some(2))
+    );
     let history = admin.history(c["id"].as_str().unwrap()).await;
-    assert_eq!(history["nodes"][0]["changedFields"], json!(["contractual_end_date", "current_end_date", "initial_end_date", "initial_term_months", "title", "version"]));
-    assert_eq!(history["nodes"][1]["after"]["extension_options"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        history["nodes"][0]["changedFields"],
+        json!([
+            "contractual_end_date",
+            "current_end_date",
+            "initial_end_date",
+            "initial_term_months",
+            "title",
+            "version"
+        ])
+    );
+    assert_eq!(
+        history["nodes"][1]["after"]["extension_options"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 #[tokio::test]
@@ -285,8 +292,12 @@ async fn cost_shares_are_replaced_whole_and_spend_is_reattributed() {
     let sarc = admin.contract("WYCA-SARC-2023").await;
     let (nhs, pccs, wyca) = (
         admin.organisation("NHS England").await,
-        admin.organisation("Yorkshire and the Humber Police and Crime Commissioners").await,
-        admin.organisation("West Yorkshire Combined Authority").await,
+        admin
+            .organisation("Yorkshire and the Humber Police and Crime Commissioners")
+            .await,
+        admin
+            .organisation("West Yorkshire Combined Authority")
+            .await,
     );
     let payload = admin
         .ok(
@@ -302,7 +313,10 @@ async fn cost_shares_are_replaced_whole_and_spend_is_reattributed() {
     assert_eq!(c["version"], 2);
     assert_eq!(c["costShareAgreement"], "Collaboration agreement 2026");
     assert_eq!(c["costShares"][0]["percentage"], "45.5");
-    assert_eq!(c["costShares"][1]["shares"][0]["percentageOfContract"], "54.5");
+    assert_eq!(
+        c["costShares"][1]["shares"][0]["percentageOfContract"],
+        "54.5"
+    );
     // £1,000.01 under SARC: 45.5% is 45500.455p, 54.5% 54500.545p; the
     // leftover penny goes to the larger remainder (54.5%).
     let spend = admin
@@ -313,32 +327,37 @@ async fn cost_shares_are_replaced_whole_and_spend_is_reattributed() {
                     "quarter": "Q2", "contractId": sarc["id"], "amount": "1000.01" }),
         )
         .await;
-    assert_eq!(spend["spendLine"]["service"]["code"], "SARC", "taken from the contract");
+    assert_eq!(
+        spend["spendLine"]["service"]["code"], "SARC",
+        "taken from the contract"
+    );
     let parts: Vec<(i64, i64)> = {
         use sea_orm::{ConnectionTrait, Statement};
-        let sql = "SELECT organisation_id, amount_pence FROM spend_attributions ORDER BY amount_pence";
-        let rows = app.db.query_all(&Statement::from_string(app.db.get_database_backend(), sql)).await.unwrap();
-        rows.iter().map(|r| r.try_get_many_by_index().unwrap()).collect()
+        let sql =
+            "SELECT organisation_id, amount_pence FROM spend_attributions ORDER BY amount_pence";
+        let rows = app
+            .db
+            .query_all_raw(Statement::from_string(app.db.get_database_backend(), sql))
+            .await
+            .unwrap();
+        rows.iter()
+            .map(|r| r.try_get_many_by_index().unwrap())
+            .collect()
     };
-    assert_eq!(parts.iter().map(|p| p.1).collect::<Vec<_>>(), vec![45_500, 54_501]);
+    assert_eq!(
+        parts.iter().map(|p| p.1).collect::<Vec<_>>(),
+        vec![45_500, 54_501]
+    );
     let history = admin.history(sarc["id"].as_str().unwrap()).await;
     assert_eq!(history["nodes"][0]["action"], "COST_SHARES_SET");
-    assert_eq!(history["nodes"][0]["before"]["cost_shares"][0]["percentage"], "50");
-    assert_eq!(history["nodes"][0]["after"]["cost_shares"][1]["shares"][0]["percentage"], "100");
-}
-
-/// The id of the funding stream named `name`.
-pub async fn funding_stream(writer: &Writer<'_>, name: &str) -> Value {
-    let data = writer
-        .data("{ fundingStreams(first: 100) { nodes { id name } } }", json!({}))
-        .await;
-    data["fundingStreams"]["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|n| n["name"] == name)
-        .unwrap_or_else(|| panic!("no funding stream {name}"))["id"]
-        .clone()
+    assert_eq!(
+        history["nodes"][0]["before"]["cost_shares"][0]["percentage"],
+        "50"
+    );
+    assert_eq!(
+        history["nodes"][0]["after"]["cost_shares"][1]["shares"][0]["percentage"],
+        "100"
+    );
 }
 
 #[tokio::test]
@@ -348,19 +367,33 @@ async fn budgets_are_recorded_then_replaced_with_their_version() {
     let vru = funding_stream(&admin, "Violence Reduction Unit").await;
     let input = json!({ "fundingStreamId": vru, "financialYear": "2024-25", "amount": "4600000", "qualifier": "APPROXIMATE" });
     let first = admin.ok("recordBudget", RECORD_BUDGET, input.clone()).await;
-    assert_eq!(first["budget"]["amount"], json!({ "money": { "amount": "4600000.00" }, "qualifier": "APPROXIMATE" }));
+    assert_eq!(
+        first["budget"]["amount"],
+        json!({ "money": { "amount": "4600000.00" }, "qualifier": "APPROXIMATE" })
+    );
     let mut replace = input;
     replace["amount"] = json!("4700000.00");
     replace["expectedVersion"] = json!(1);
     let second = admin.ok("recordBudget", RECORD_BUDGET, replace).await;
-    assert_eq!((second["budget"]["version"].as_i64(), second["budget"]["id"].clone()), (Some(2), first["budget"]["id"].clone()));
+    assert_eq!(
+        (
+            second["budget"]["version"].as_i64(),
+            second["budget"]["id"].clone()
+        ),
+        (Some(2), first["budget"]["id"].clone())
+    );
 }
 
 #[tokio::test]
 async fn observations_and_grants_are_recorded() {
     let app = TestApp::demo().await;
     let admin = Writer::admin(&app).await;
-    let indicator = admin.data(r#"{ indicator(code: "VRP-YOUNG-PEOPLE-REACHED") { id } }"#, json!({})).await;
+    let indicator = admin
+        .data(
+            r#"{ indicator(code: "VRP-YOUNG-PEOPLE-REACHED") { id } }"#,
+            json!({}),
+        )
+        .await;
     let observed = admin
         .ok(
             "recordObservation",
@@ -369,10 +402,19 @@ async fn observations_and_grants_are_recorded() {
                     "value": "31250", "qualifier": "AT_LEAST", "wording": "over", "target": "30000" }),
         )
         .await;
-    assert_eq!(observed["observation"]["value"], json!({ "value": "31250", "qualifier": "AT_LEAST", "wording": "over" }));
-    let funder = admin.organisation("West Yorkshire Combined Authority").await;
+    assert_eq!(
+        observed["observation"]["value"],
+        json!({ "value": "31250", "qualifier": "AT_LEAST", "wording": "over" })
+    );
+    let funder = admin
+        .organisation("West Yorkshire Combined Authority")
+        .await;
     let programme = admin
-        .ok("createGrantProgramme", CREATE_PROGRAMME, json!({ "name": "Safer Streets Fund", "funderId": funder }))
+        .ok(
+            "createGrantProgramme",
+            CREATE_PROGRAMME,
+            json!({ "name": "Safer Streets Fund", "funderId": funder }),
+        )
         .await;
     let round = admin
         .ok(
@@ -392,7 +434,10 @@ async fn observations_and_grants_are_recorded() {
             json!({ "roundId": round["grantRound"]["id"], "recipientId": recipient, "projectName": "Night-time safety walks", "amount": "50000.00" }),
         )
         .await;
-    assert_eq!(award["grantAward"]["amount"]["amount"], "50000.00", "exactly the pot is allowed");
+    assert_eq!(
+        award["grantAward"]["amount"]["amount"], "50000.00",
+        "exactly the pot is allowed"
+    );
 }
 
 #[tokio::test]
@@ -401,10 +446,17 @@ async fn archived_records_keep_their_history_and_refuse_changes() {
     let admin = Writer::admin(&app).await;
     let isac = admin.contract("WYCA-ISAC-2022").await;
     let archived = admin
-        .ok("archive", ARCHIVE, json!({ "id": isac["id"], "expectedVersion": 1, "reason": "Entered twice" }))
+        .ok(
+            "archive",
+            ARCHIVE,
+            json!({ "id": isac["id"], "expectedVersion": 1, "reason": "Entered twice" }),
+        )
         .await;
     assert_eq!(archived["node"]["archiveReason"], "Entered twice");
-    assert!(archived["node"]["archivedAt"].as_str().unwrap().ends_with('Z'));
+    assert!(archived["node"]["archivedAt"]
+        .as_str()
+        .unwrap()
+        .ends_with('Z'));
     admin
         .refused(
             "updateContract",
@@ -414,5 +466,11 @@ async fn archived_records_keep_their_history_and_refuse_changes() {
         )
         .await;
     let history = admin.history(isac["id"].as_str().unwrap()).await;
-    assert_eq!((history["nodes"][0]["action"].as_str(), history["nodes"][0]["reason"].as_str()), (Some("ARCHIVED"), Some("Entered twice")));
+    assert_eq!(
+        (
+            history["nodes"][0]["action"].as_str(),
+            history["nodes"][0]["reason"].as_str()
+        ),
+        (Some("ARCHIVED"), Some("Entered twice"))
+    );
 }

@@ -17,6 +17,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The database the server uses (for direct checks).
     pub db: DatabaseConnection,
+    /// That database's URL (for running the `commtrack` binary on it).
+    pub database_url: String,
     cleanup: Cleanup,
 }
 
@@ -86,6 +88,7 @@ impl TestApp {
             base,
             client: reqwest::Client::new(),
             db,
+            database_url: url,
             cleanup,
         }
     }

@@ -39,20 +39,30 @@ pub async fn snapshot(db: &DatabaseConnection) -> Vec<(&'static str, Vec<Value>)
         observation,
         audit_event
     );
-    let roles: Vec<(i64, String)> = rows(db, "SELECT organisation_id, role FROM organisation_roles ORDER BY 1, 2").await;
-    tables.push(("organisation_roles", roles.into_iter().map(|r| json!([r.0, r.1])).collect()));
+    let roles: Vec<(i64, String)> = rows(
+        db,
+        "SELECT organisation_id, role FROM organisation_roles ORDER BY 1, 2",
+    )
+    .await;
+    tables.push((
+        "organisation_roles",
+        roles.into_iter().map(|r| json!([r.0, r.1])).collect(),
+    ));
     let parts: Vec<(i64, i64, i64)> = rows(
         db,
         "SELECT spend_line_id, organisation_id, amount_pence FROM spend_attributions ORDER BY 1, 2",
     )
     .await;
-    tables.push(("spend_attributions", parts.into_iter().map(|r| json!([r.0, r.1, r.2])).collect()));
+    tables.push((
+        "spend_attributions",
+        parts.into_iter().map(|r| json!([r.0, r.1, r.2])).collect(),
+    ));
     tables
 }
 
 async fn rows<T: sea_orm::TryGetableMany>(db: &DatabaseConnection, sql: &str) -> Vec<T> {
     let statement = Statement::from_string(db.get_database_backend(), sql);
-    db.query_all(&statement)
+    db.query_all_raw(statement)
         .await
         .expect("query")
         .iter()
@@ -71,7 +81,14 @@ pub async fn audit_count(db: &DatabaseConnection) -> usize {
 
 /// Words that would betray SQL or driver internals in a response.
 const INTERNALS: [&str; 9] = [
-    "SELECT", "INSERT", "UPDATE ", "sqlx", "violates", "constraint", "syntax error", "SQLSTATE",
+    "SELECT",
+    "INSERT",
+    "UPDATE ",
+    "sqlx",
+    "violates",
+    "constraint",
+    "syntax error",
+    "SQLSTATE",
     "sea_orm",
 ];
 
@@ -94,12 +111,18 @@ pub struct Writer<'a> {
 impl<'a> Writer<'a> {
     /// A writer with a new admin key.
     pub async fn admin(app: &'a TestApp) -> Writer<'a> {
-        Writer { app, key: app.admin_key().await }
+        Writer {
+            app,
+            key: app.admin_key().await,
+        }
     }
 
     /// A writer with a new commissioner key for the organisation named `organisation`.
     pub async fn commissioner(app: &'a TestApp, organisation: &str) -> Writer<'a> {
-        Writer { app, key: app.commissioner_key(organisation).await }
+        Writer {
+            app,
+            key: app.commissioner_key(organisation).await,
+        }
     }
 
     /// Runs a query or mutation and returns the whole response.
@@ -110,7 +133,10 @@ impl<'a> Writer<'a> {
     /// Runs a query that must succeed and returns its `data`.
     pub async fn data(&self, query: &str, variables: Value) -> Value {
         let response = self.send(query, variables).await;
-        assert!(response.get("errors").is_none(), "unexpected errors: {response:#}");
+        assert!(
+            response.get("errors").is_none(),
+            "unexpected errors: {response:#}"
+        );
         response["data"].clone()
     }
 
@@ -119,34 +145,65 @@ impl<'a> Writer<'a> {
     pub async fn ok(&self, name: &str, query: &str, input: Value) -> Value {
         let data = self.data(query, json!({ "input": input })).await;
         let payload = data[name].clone();
-        assert_eq!(payload["userErrors"], json!([]), "{name} refused: {payload:#}");
+        assert_eq!(
+            payload["userErrors"],
+            json!([]),
+            "{name} refused: {payload:#}"
+        );
         payload
     }
 
     /// Runs the mutation `name` with `input`, which must be refused with
     /// exactly the user errors `expected` (field path, code), and checks
     /// that nothing changed, the audit log included. Returns the payload.
-    pub async fn refused(&self, name: &str, query: &str, input: Value, expected: &[(Value, &str)]) -> Value {
+    pub async fn refused(
+        &self,
+        name: &str,
+        query: &str,
+        input: Value,
+        expected: &[(Value, &str)],
+    ) -> Value {
         let before = snapshot(&self.app.db).await;
         let response = self.send(query, json!({ "input": input })).await;
-        assert!(response.get("errors").is_none(), "unexpected errors: {response:#}");
+        assert!(
+            response.get("errors").is_none(),
+            "unexpected errors: {response:#}"
+        );
         assert_no_internals(&response);
         let payload = response["data"][name].clone();
         let found: Vec<(Value, String)> = payload["userErrors"]
             .as_array()
             .unwrap_or_else(|| panic!("no userErrors: {response:#}"))
             .iter()
-            .map(|e| (e["field"].clone(), e["code"].as_str().unwrap_or_default().to_owned()))
+            .map(|e| {
+                (
+                    e["field"].clone(),
+                    e["code"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
             .collect();
-        let expected: Vec<(Value, String)> =
-            expected.iter().map(|(f, c)| (f.clone(), (*c).to_owned())).collect();
+        let expected: Vec<(Value, String)> = expected
+            .iter()
+            .map(|(f, c)| (f.clone(), (*c).to_owned()))
+            .collect();
         assert_eq!(found, expected, "{payload:#}");
         for error in payload["userErrors"].as_array().into_iter().flatten() {
             assert!(!error["message"].as_str().unwrap_or_default().is_empty());
         }
-        let changed = payload.as_object().into_iter().flatten().find(|(k, v)| *k != "userErrors" && !v.is_null());
-        assert!(changed.is_none(), "a refused change returned an object: {payload:#}");
-        assert_eq!(snapshot(&self.app.db).await, before, "a refused {name} changed the database");
+        let changed = payload
+            .as_object()
+            .into_iter()
+            .flatten()
+            .find(|(k, v)| *k != "userErrors" && !v.is_null());
+        assert!(
+            changed.is_none(),
+            "a refused change returned an object: {payload:#}"
+        );
+        assert_eq!(
+            snapshot(&self.app.db).await,
+            before,
+            "a refused {name} changed the database"
+        );
         payload
     }
 
@@ -156,16 +213,30 @@ impl<'a> Writer<'a> {
         let before = snapshot(&self.app.db).await;
         let response = self.send(query, variables).await;
         assert_no_internals(&response);
-        let errors = response["errors"].as_array().unwrap_or_else(|| panic!("no errors: {response:#}"));
+        let errors = response["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no errors: {response:#}"));
         assert_eq!(errors[0]["extensions"]["code"], json!(code), "{response:#}");
-        assert_eq!(snapshot(&self.app.db).await, before, "a failed request changed the database");
+        assert_eq!(
+            snapshot(&self.app.db).await,
+            before,
+            "a failed request changed the database"
+        );
         response
     }
 
     /// The id of the organisation named `name`.
     pub async fn organisation(&self, name: &str) -> String {
-        let data = self.data("query($n: String!) { organisation(name: $n) { id } }", json!({ "n": name })).await;
-        data["organisation"]["id"].as_str().unwrap_or_else(|| panic!("no {name}")).to_owned()
+        let data = self
+            .data(
+                "query($n: String!) { organisation(name: $n) { id } }",
+                json!({ "n": name }),
+            )
+            .await;
+        data["organisation"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no {name}"))
+            .to_owned()
     }
 
     /// The id, version and options (id, version) of the contract `reference`.

@@ -121,11 +121,12 @@ pub fn require<'a>(ctx: &Context<'a>, permission: Permission) -> AppResult<&'a P
     if allows(principal, permission) {
         Ok(principal)
     } else if principal.key_id.is_none() {
-        // Public read lets anonymous callers in as viewers; anything more
-        // needs credentials, so the answer is "authenticate", not "forbidden".
+        // Public read lets anonymous callers in as viewers: they have an
+        // identity, just not the right one, so this stays FORBIDDEN, with a
+        // message that says what would help.
         tracing::warn!(caller = %principal.name, ?permission, "permission denied: no key");
-        Err(AppError::Unauthenticated(
-            "an API key is required for this: send Authorization: Bearer <key>".to_owned(),
+        Err(AppError::Forbidden(
+            "anonymous callers may only read: send Authorization: Bearer <key>".to_owned(),
         ))
     } else {
         tracing::warn!(caller = %principal.name, ?permission, "permission denied");
@@ -181,5 +182,52 @@ mod tests {
             &Principal::anonymous(),
             Permission::WriteFor(Some(3))
         ));
+    }
+
+    /// A one-field schema whose resolver asks `require` for a write for organisation 3.
+    struct Guarded;
+
+    #[async_graphql::Object]
+    impl Guarded {
+        async fn write(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+            Ok(require(ctx, Permission::WriteFor(Some(3)))?.name.clone())
+        }
+    }
+
+    async fn code_for(principal: Option<Principal>) -> Option<String> {
+        let schema = async_graphql::Schema::new(
+            Guarded,
+            async_graphql::EmptyMutation,
+            async_graphql::EmptySubscription,
+        );
+        let mut request = async_graphql::Request::new("{ write }");
+        if let Some(principal) = principal {
+            request = request.data(principal);
+        }
+        let response = schema.execute(request).await;
+        let error = response.errors.first()?;
+        Some(format!("{:?}", error.extensions.as_ref()?.get("code")?))
+    }
+
+    #[tokio::test]
+    async fn require_answers_with_the_right_code() {
+        assert_eq!(
+            code_for(None).await.as_deref(),
+            Some("String(\"UNAUTHENTICATED\")")
+        );
+        for denied in [
+            Principal::anonymous(),
+            key(Role::Viewer, None),
+            key(Role::Analyst, None),
+            key(Role::Commissioner, Some(4)),
+        ] {
+            assert_eq!(
+                code_for(Some(denied.clone())).await.as_deref(),
+                Some("String(\"FORBIDDEN\")"),
+                "{denied:?}"
+            );
+        }
+        assert_eq!(code_for(Some(key(Role::Commissioner, Some(3)))).await, None);
+        assert_eq!(code_for(Some(key(Role::Admin, None))).await, None);
     }
 }

@@ -16,7 +16,9 @@ pub const LAST_YEAR: i32 = 2199;
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DateRuleError {
     /// A date comes before one that must precede it.
-    #[error("{later_field} ({later}) is before {earlier_field} ({earlier}); it must be on or after it")]
+    #[error(
+        "{later_field} ({later}) is before {earlier_field} ({earlier}); it must be on or after it"
+    )]
     OutOfOrder {
         /// The field that must come first.
         earlier_field: &'static str,
@@ -151,9 +153,14 @@ mod tests {
         assert_eq!(check_in_range("startDate", d(1900, 1, 1)), Ok(()));
         assert_eq!(check_in_range("startDate", d(2199, 12, 31)), Ok(()));
         let err = check_order(&[("startDate", Some(d(1899, 12, 31)))]).unwrap_err();
-        assert_eq!((err.code(), err.field()), ("DATE_OUT_OF_RANGE", "startDate"));
         assert_eq!(
-            check_in_range("decideBy", d(2200, 1, 1)).unwrap_err().code(),
+            (err.code(), err.field()),
+            ("DATE_OUT_OF_RANGE", "startDate")
+        );
+        assert_eq!(
+            check_in_range("decideBy", d(2200, 1, 1))
+                .unwrap_err()
+                .code(),
             "DATE_OUT_OF_RANGE"
         );
     }
@@ -171,7 +178,9 @@ mod tests {
             ..ends
         };
         assert_eq!(
-            check_contract_dates(d(2023, 4, 1), &backwards).unwrap_err().field(),
+            check_contract_dates(d(2023, 4, 1), &backwards)
+                .unwrap_err()
+                .field(),
             "maximumEndDate"
         );
         let late_end = EndDates {
@@ -180,7 +189,9 @@ mod tests {
             contractual: d(2202, 3, 31),
         };
         assert_eq!(
-            check_contract_dates(d(2195, 4, 1), &late_end).unwrap_err().code(),
+            check_contract_dates(d(2195, 4, 1), &late_end)
+                .unwrap_err()
+                .code(),
             "DATE_OUT_OF_RANGE"
         );
     }

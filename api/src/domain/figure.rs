@@ -74,7 +74,10 @@ mod tests {
         assert_eq!(figure_to_e4(dec("0.0001"), false), Ok(1));
         assert_eq!(figure_to_e4(dec("100"), true), Ok(1_000_000));
         assert_eq!(figure_to_e4(dec("-0"), false), Ok(0));
-        assert_eq!(figure_to_e4(dec("1000000000000"), false), Ok(MAX_FIGURE * 10_000));
+        assert_eq!(
+            figure_to_e4(dec("1000000000000"), false),
+            Ok(MAX_FIGURE * 10_000)
+        );
     }
 
     #[test]

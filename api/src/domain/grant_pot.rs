@@ -34,9 +34,17 @@ impl GrantPotError {
 /// `already` keeps the total within `pot` (a round with no recorded pot has
 /// no limit). An award that exactly exhausts the pot is allowed. Amounts are
 /// validated money (0 to `MAX_PENCE`), so the sum cannot overflow.
-pub fn check_award_within_pot(pot: Option<i64>, already: i64, award: i64) -> Result<(), GrantPotError> {
+pub fn check_award_within_pot(
+    pot: Option<i64>,
+    already: i64,
+    award: i64,
+) -> Result<(), GrantPotError> {
     match pot {
-        Some(pot) if already + award > pot => Err(GrantPotError::ExceedsPot { pot, already, award }),
+        Some(pot) if already + award > pot => Err(GrantPotError::ExceedsPot {
+            pot,
+            already,
+            award,
+        }),
         _ => Ok(()),
     }
 }
@@ -51,7 +59,10 @@ mod tests {
 
     #[test]
     fn awards_up_to_the_pot_are_allowed() {
-        assert_eq!(check_award_within_pot(Some(POT), AWARDED, POT - AWARDED), Ok(()));
+        assert_eq!(
+            check_award_within_pot(Some(POT), AWARDED, POT - AWARDED),
+            Ok(())
+        );
         assert_eq!(check_award_within_pot(Some(POT), AWARDED, 0), Ok(()));
         assert_eq!(check_award_within_pot(None, AWARDED, i64::MAX / 4), Ok(()));
     }

@@ -44,10 +44,16 @@ pub fn next_sequence(options: &[TermOption]) -> u32 {
 }
 
 /// Checks that every option before `sequence` is recorded as exercised.
-pub fn check_exercise_in_sequence(options: &[TermOption], sequence: u32) -> Result<(), TermChangeError> {
+pub fn check_exercise_in_sequence(
+    options: &[TermOption],
+    sequence: u32,
+) -> Result<(), TermChangeError> {
     let mut earlier: Vec<&TermOption> = options.iter().filter(|o| o.sequence < sequence).collect();
     earlier.sort_by_key(|o| o.sequence);
-    match earlier.into_iter().find(|o| o.state != OptionState::Exercised) {
+    match earlier
+        .into_iter()
+        .find(|o| o.state != OptionState::Exercised)
+    {
         Some(o) => Err(TermChangeError::OutOfSequence {
             sequence,
             earlier: o.sequence,
@@ -75,17 +81,26 @@ mod tests {
     fn next_sequence_follows_the_largest() {
         assert_eq!(next_sequence(&[]), 1);
         assert_eq!(
-            next_sequence(&[option(2, OptionState::Available), option(1, OptionState::Exercised)]),
+            next_sequence(&[
+                option(2, OptionState::Available),
+                option(1, OptionState::Exercised)
+            ]),
             3
         );
     }
 
     #[test]
     fn options_are_exercised_in_order() {
-        let opts = [option(2, OptionState::Available), option(1, OptionState::Exercised)];
+        let opts = [
+            option(2, OptionState::Available),
+            option(1, OptionState::Exercised),
+        ];
         assert_eq!(check_exercise_in_sequence(&opts, 1), Ok(()));
         assert_eq!(check_exercise_in_sequence(&opts, 2), Ok(()));
-        let opts = [option(1, OptionState::Declined), option(2, OptionState::Available)];
+        let opts = [
+            option(1, OptionState::Declined),
+            option(2, OptionState::Available),
+        ];
         let err = check_exercise_in_sequence(&opts, 2).unwrap_err();
         assert_eq!(err.code(), "OPTION_OUT_OF_SEQUENCE");
         assert_eq!(

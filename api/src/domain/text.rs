@@ -6,8 +6,6 @@
 //! log injection and of "Trojan Source" reordering (bidirectional overrides
 //! make a name display differently from what is stored).
 
-use super::plain_decimal::excerpt;
-
 /// The limits for one kind of text field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TextRule {
@@ -130,15 +128,6 @@ pub fn clean_optional(input: Option<&str>, rule: TextRule) -> Result<Option<Stri
     }
 }
 
-/// A short, printable excerpt of user text for messages.
-pub fn quote(input: &str) -> String {
-    let printable: String = input
-        .chars()
-        .map(|c| if forbidden(c, false) { '�' } else { c })
-        .collect();
-    format!("{:?}", excerpt(&printable))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,9 +135,18 @@ mod tests {
 
     #[test]
     fn trims_and_keeps_ordinary_text() {
-        assert_eq!(clean("  Mountain Healthcare ", NAME).unwrap(), "Mountain Healthcare");
-        assert_eq!(clean("Ysbyty Gwynedd — café", NAME).unwrap(), "Ysbyty Gwynedd — café");
-        assert_eq!(clean("line one\r\nline two\t!", LONG).unwrap(), "line one\nline two\t!");
+        assert_eq!(
+            clean("  Mountain Healthcare ", NAME).unwrap(),
+            "Mountain Healthcare"
+        );
+        assert_eq!(
+            clean("Ysbyty Gwynedd — café", NAME).unwrap(),
+            "Ysbyty Gwynedd — café"
+        );
+        assert_eq!(
+            clean("line one\r\nline two\t!", LONG).unwrap(),
+            "line one\nline two\t!"
+        );
     }
 
     #[test]
@@ -165,9 +163,18 @@ mod tests {
         let exactly = "é".repeat(200);
         assert_eq!(clean(&format!(" {exactly} "), NAME).unwrap(), exactly);
         let err = clean(&"é".repeat(201), NAME).unwrap_err();
-        assert_eq!(err, TextError::TooLong { chars: 201, max: 200 });
+        assert_eq!(
+            err,
+            TextError::TooLong {
+                chars: 201,
+                max: 200
+            }
+        );
         assert_eq!(err.code(), "TEXT_TOO_LONG");
-        assert_eq!(err.to_string(), "is 201 characters long; at most 200 are allowed");
+        assert_eq!(
+            err.to_string(),
+            "is 201 characters long; at most 200 are allowed"
+        );
     }
 
     #[test]
@@ -196,13 +203,10 @@ mod tests {
             }
         );
         // A lone carriage return is not a line break.
-        assert_eq!(clean("a\rb", LONG).unwrap_err().code(), "TEXT_CONTROL_CHARACTER");
-    }
-
-    #[test]
-    fn quotes_are_short_and_printable() {
-        assert_eq!(quote("a\u{1b}b"), "\"a�b\"");
-        assert!(quote(&"x".repeat(1000)).chars().count() < 50);
+        assert_eq!(
+            clean("a\rb", LONG).unwrap_err().code(),
+            "TEXT_CONTROL_CHARACTER"
+        );
     }
 
     proptest! {

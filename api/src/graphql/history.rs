@@ -23,7 +23,11 @@ impl ScalarType for DateTime {
         match &value {
             Value::String(text) if text.ends_with('Z') => ChronoDateTime::parse_from_rfc3339(text)
                 .map(|t| DateTime(t.with_timezone(&Utc)))
-                .map_err(|_| async_graphql::InputValueError::custom("expected RFC 3339 in UTC, e.g. 2026-11-23T09:30:00Z")),
+                .map_err(|_| {
+                    async_graphql::InputValueError::custom(
+                        "expected RFC 3339 in UTC, e.g. 2026-11-23T09:30:00Z",
+                    )
+                }),
             _ => Err(async_graphql::InputValueError::custom(
                 "a DateTime must be a string in RFC 3339 with a Z, e.g. 2026-11-23T09:30:00Z",
             )),
@@ -63,7 +67,11 @@ fn action(stored: &str) -> Result<AuditAction, AppError> {
         "option_exercised" => AuditAction::OptionExercised,
         "option_declined" => AuditAction::OptionDeclined,
         "cost_shares_set" => AuditAction::CostSharesSet,
-        other => return Err(AppError::internal(format!("unknown audit action {other:?}"))),
+        other => {
+            return Err(AppError::internal(format!(
+                "unknown audit action {other:?}"
+            )))
+        }
     })
 }
 
@@ -135,9 +143,13 @@ impl AuditEvent {
         let before = json(&self.0.before_json).map(|j| j.0);
         let after = json(&self.0.after_json).map(|j| j.0);
         let empty = serde_json::Map::new();
-        let fields = |v: &Option<serde_json::Value>| v.as_ref().and_then(|v| v.as_object()).cloned();
+        let fields =
+            |v: &Option<serde_json::Value>| v.as_ref().and_then(|v| v.as_object()).cloned();
         let (before, after) = (fields(&before), fields(&after));
-        let (b, a) = (before.as_ref().unwrap_or(&empty), after.as_ref().unwrap_or(&empty));
+        let (b, a) = (
+            before.as_ref().unwrap_or(&empty),
+            after.as_ref().unwrap_or(&empty),
+        );
         let mut names: Vec<String> = a
             .keys()
             .chain(b.keys())

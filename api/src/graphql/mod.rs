@@ -83,7 +83,9 @@ pub fn build_schema(
     let loaders = loaders::Loaders::new(&db, loader_delay);
     let mut builder = schema_builder().data(db).data(loaders);
     if !options.introspection {
-        builder = builder.disable_introspection();
+        builder = builder
+            .disable_introspection()
+            .extension(limits::NoIntrospection);
     }
     if !options.suggestions {
         builder = builder.disable_suggestions();

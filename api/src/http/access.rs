@@ -18,7 +18,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
-use governor::clock::{Clock, DefaultClock};
+use governor::clock::Clock;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use sea_orm::DatabaseConnection;
 
@@ -71,7 +71,7 @@ impl Access {
             limiter.shrink_to_fit();
         }
         limiter.check_key(caller).map_err(|not_until| {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            let wait = not_until.wait_time_from(limiter.clock().now());
             wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
         })
     }
@@ -100,11 +100,11 @@ pub async fn authenticate(
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(address)| address.ip());
-    let verdict = match bearer(&request) {
-        Bearer::Missing if access.public_read => Verdict::Caller(Principal::anonymous()),
-        Bearer::Missing => Verdict::Refused("no key"),
-        Bearer::NotBearer => Verdict::Refused("Authorization is not a Bearer key"),
-        Bearer::Key(key) => match keys::authenticate(&access.db, &key).await {
+    let verdict = match credentials(&request) {
+        Credentials::Missing if access.public_read => Verdict::Caller(Principal::anonymous()),
+        Credentials::Missing => Verdict::Refused("no key"),
+        Credentials::OtherScheme => Verdict::Refused("Authorization is not a Bearer key"),
+        Credentials::Key(key) => match keys::authenticate(&access.db, &key).await {
             Ok(Ok(principal)) => Verdict::Caller(principal),
             Ok(Err(refusal)) => Verdict::Refused(match refusal {
                 Refusal::Malformed => "malformed key",
@@ -173,24 +173,24 @@ pub async fn authenticate(
 }
 
 /// What the `Authorization` header holds.
-enum Bearer {
+enum Credentials {
     Missing,
-    NotBearer,
+    OtherScheme,
     Key(String),
 }
 
-fn bearer(request: &Request) -> Bearer {
+fn credentials(request: &Request) -> Credentials {
     let Some(value) = request.headers().get(header::AUTHORIZATION) else {
-        return Bearer::Missing;
+        return Credentials::Missing;
     };
     let Ok(value) = value.to_str() else {
-        return Bearer::NotBearer;
+        return Credentials::OtherScheme;
     };
     match value.split_once(' ') {
         // The scheme is case-insensitive (RFC 9110); the key is not.
         Some((scheme, key)) if scheme.eq_ignore_ascii_case("bearer") => {
-            Bearer::Key(key.trim().to_owned())
+            Credentials::Key(key.trim().to_owned())
         }
-        _ => Bearer::NotBearer,
+        _ => Credentials::OtherScheme,
     }
 }

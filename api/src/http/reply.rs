@@ -150,4 +150,41 @@ mod tests {
         );
         assert_eq!(accept("application/graphql-response+json;q=0"), Media::Json);
     }
+
+    #[tokio::test]
+    async fn a_slow_request_is_a_504_with_a_code_and_the_request_id() {
+        use axum::body::Body;
+        use tower::Service;
+
+        let mut router: axum::Router = axum::Router::new()
+            .route(
+                "/slow",
+                axum::routing::get(|| async {
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                    "done"
+                }),
+            )
+            .layer(axum::middleware::from_fn_with_state(
+                Duration::from_millis(20),
+                enforce_timeout,
+            ));
+        std::future::poll_fn(|cx| {
+            Service::<axum::http::Request<Body>>::poll_ready(&mut router, cx)
+        })
+        .await
+        .unwrap();
+        let request = axum::http::Request::get("/slow")
+            .header(REQUEST_ID, "req-7")
+            .body(Body::empty())
+            .unwrap();
+        let response = router.call(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::GATEWAY_TIMEOUT);
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["errors"][0]["extensions"]["code"], "TIMEOUT");
+        assert_eq!(body["errors"][0]["extensions"]["requestId"], "req-7");
+    }
 }

@@ -93,6 +93,10 @@ const STREAMS: [&str; 5] = [
 /// Policing areas of England and Wales.
 const AREAS: usize = 41;
 
+const fn pounds(amount: i64) -> i64 {
+    amount * 100
+}
+
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("a valid generated date")
 }
@@ -116,7 +120,9 @@ where
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let batch: Vec<A> = rows.by_ref().take(BATCH).collect();
-        <A::Entity as EntityTrait>::insert_many(batch).exec_without_returning(&txn).await?;
+        <A::Entity as EntityTrait>::insert_many(batch)
+            .exec_without_returning(&txn)
+            .await?;
     }
     txn.commit().await?;
     Ok(())
@@ -125,9 +131,21 @@ where
 /// Tables whose ids the generator sets; PostgreSQL's identity sequences must
 /// then move past them so that later inserts get fresh ids.
 const ID_TABLES: [&str; 15] = [
-    "areas", "themes", "funding_streams", "organisations", "services", "contracts",
-    "extension_options", "cost_shares", "budgets", "spend_lines", "indicators", "observations",
-    "grant_programmes", "grant_rounds", "grant_awards",
+    "areas",
+    "themes",
+    "funding_streams",
+    "organisations",
+    "services",
+    "contracts",
+    "extension_options",
+    "cost_shares",
+    "budgets",
+    "spend_lines",
+    "indicators",
+    "observations",
+    "grant_programmes",
+    "grant_rounds",
+    "grant_awards",
 ];
 
 async fn advance_sequences(db: &DatabaseConnection) -> AppResult<()> {
@@ -158,7 +176,6 @@ pub async fn generate(db: &DatabaseConnection, scale: Scale, seed: u64) -> AppRe
             name: Set(format!("Policing area {:02}", a + 1)),
             kind: Set(AreaKind::County),
             parent_id: Set(None),
-            ..Default::default()
         });
     }
     for a in 0..AREAS {
@@ -168,7 +185,6 @@ pub async fn generate(db: &DatabaseConnection, scale: Scale, seed: u64) -> AppRe
                 name: Set(format!("District {:02}-{}", a + 1, d + 1)),
                 kind: Set(AreaKind::District),
                 parent_id: Set(Some(id(a))),
-                ..Default::default()
             });
         }
     }
@@ -179,7 +195,10 @@ pub async fn generate(db: &DatabaseConnection, scale: Scale, seed: u64) -> AppRe
         THEMES
             .iter()
             .enumerate()
-            .map(|(t, name)| theme::ActiveModel { id: Set(id(t)), name: Set((*name).to_owned()), ..Default::default() })
+            .map(|(t, name)| theme::ActiveModel {
+                id: Set(id(t)),
+                name: Set((*name).to_owned()),
+            })
             .collect(),
     )
     .await?;
@@ -188,7 +207,11 @@ pub async fn generate(db: &DatabaseConnection, scale: Scale, seed: u64) -> AppRe
         STREAMS
             .iter()
             .enumerate()
-            .map(|(k, name)| funding_stream::ActiveModel { id: Set(id(k)), name: Set((*name).to_owned()), ..Default::default() })
+            .map(|(k, name)| funding_stream::ActiveModel {
+                id: Set(id(k)),
+                name: Set((*name).to_owned()),
+                ..Default::default()
+            })
             .collect(),
     )
     .await?;
@@ -200,11 +223,23 @@ pub async fn generate(db: &DatabaseConnection, scale: Scale, seed: u64) -> AppRe
     let mut roles = Vec::new();
     for o in 0..n_org {
         let (kind, role, name) = if o < AREAS {
-            (OrganisationKind::PublicBody, Role::Commissioner, format!("Commissioner {:02}", o + 1))
+            (
+                OrganisationKind::PublicBody,
+                Role::Commissioner,
+                format!("Commissioner {:02}", o + 1),
+            )
         } else if o % 5 == 0 {
-            (OrganisationKind::CommunityGroup, Role::GrantRecipient, format!("Community group {o}"))
+            (
+                OrganisationKind::CommunityGroup,
+                Role::GrantRecipient,
+                format!("Community group {o}"),
+            )
         } else {
-            let kind = [OrganisationKind::Charity, OrganisationKind::Company, OrganisationKind::Nhs][o % 3];
+            let kind = [
+                OrganisationKind::Charity,
+                OrganisationKind::Company,
+                OrganisationKind::Nhs,
+            ][o % 3];
             (kind, Role::Provider, format!("Provider {o}"))
         };
         orgs.push(organisation::ActiveModel {
@@ -214,9 +249,15 @@ pub async fn generate(db: &DatabaseConnection, scale: Scale, seed: u64) -> AppRe
             is_illustrative: Set(true),
             ..Default::default()
         });
-        roles.push(organisation_role::ActiveModel { organisation_id: Set(id(o)), role: Set(role) });
+        roles.push(organisation_role::ActiveModel {
+            organisation_id: Set(id(o)),
+            role: Set(role),
+        });
         if o < AREAS {
-            roles.push(organisation_role::ActiveModel { organisation_id: Set(id(o)), role: Set(Role::Funder) });
+            roles.push(organisation_role::ActiveModel {
+                organisation_id: Set(id(o)),
+                role: Set(Role::Funder),
+            });
         }
     }
     insert_all(db, orgs).await?;
@@ -227,7 +268,8 @@ pub async fn generate(db: &DatabaseConnection, scale: Scale, seed: u64) -> AppRe
             break id(o);
         }
     };
-    let recipient = |rng: &mut ChaCha8Rng| id(AREAS + 4 + 5 * rng.random_range(0..(n_org - AREAS - 5) / 5));
+    let recipient =
+        |rng: &mut ChaCha8Rng| id(AREAS + 4 + 5 * rng.random_range(0..(n_org - AREAS - 5) / 5));
 
     // Services, each in one area (1–3 of its districts) with a stream and themes.
     let mut services = Vec::with_capacity(scale.services);
@@ -241,7 +283,11 @@ pub async fn generate(db: &DatabaseConnection, scale: Scale, seed: u64) -> AppRe
             id: Set(id(s)),
             code: Set(format!("SVC-{s:05}")),
             name: Set(format!("Service {s}")),
-            status: Set(if rng.random_bool(0.9) { ServiceStatus::Active } else { ServiceStatus::Ended }),
+            status: Set(if rng.random_bool(0.9) {
+                ServiceStatus::Active
+            } else {
+                ServiceStatus::Ended
+            }),
             funding_stream_id: Set(Some(rng.random_range(1..=STREAMS.len() as i64))),
             is_illustrative: Set(true),
             ..Default::default()
@@ -277,13 +323,20 @@ pub async fn generate(db: &DatabaseConnection, scale: Scale, seed: u64) -> AppRe
         let s = rng.random_range(0..scale.services);
         contract_service.push(s);
         let lead = id(service_area[s]);
-        let start = date(FIRST_YEAR + rng.random_range(0..YEARS), [4, 7, 10, 1][rng.random_range(0..4)], 1);
+        let start = date(
+            FIRST_YEAR + rng.random_range(0..YEARS),
+            [4, 7, 10, 1][rng.random_range(0..4)],
+            1,
+        );
         let months = [12, 24, 36, 36, 48, 60][rng.random_range(0..6)];
         // Most contracts small, a few large: £10k to £10m a year, log-uniform on a cube.
         let exponent = 4.0 + 3.0 * rng.random::<f64>().powi(3);
         let annual = (10f64.powf(exponent) as i64 / 100) * 10_000;
         annual_values.push(annual);
-        let term = ContractTerm { start, initial_term_months: months };
+        let term = ContractTerm {
+            start,
+            initial_term_months: months,
+        };
         let mut term_options = Vec::new();
         let mut end = term.initial_end();
         for sequence in 1..=rng.random_range(0..=2u32) {
@@ -336,7 +389,9 @@ pub async fn generate(db: &DatabaseConnection, scale: Scale, seed: u64) -> AppRe
             status: Set(ContractRecordStatus::Awarded),
             procurement_route: Set(ProcurementRoute::OpenProcedure),
             eia_status: Set(EiaStatus::Completed),
-            eia_review_date: Set(Some(start + chrono::Duration::days(365 * rng.random_range(1..=3)))),
+            eia_review_date: Set(Some(
+                start + chrono::Duration::days(365 * rng.random_range(1..=3)),
+            )),
             is_illustrative: Set(true),
             ..Default::default()
         });
@@ -369,9 +424,13 @@ pub async fn generate(db: &DatabaseConnection, scale: Scale, seed: u64) -> AppRe
             let second = shares.len();
             shares.push((share(party(offsets[0]), 1_000_000 - first, 1), None));
             if roll >= 95 {
-                for (position, (offset, ppm)) in [(offsets[0], 500_000), (offsets[1], 250_000), (offsets[2], 250_000)]
-                    .into_iter()
-                    .enumerate()
+                for (position, (offset, ppm)) in [
+                    (offsets[0], 500_000),
+                    (offsets[1], 250_000),
+                    (offsets[2], 250_000),
+                ]
+                .into_iter()
+                .enumerate()
                 {
                     shares.push((share(party(offset), ppm, position as i32), Some(second)));
                 }
@@ -400,7 +459,7 @@ pub async fn generate(db: &DatabaseConnection, scale: Scale, seed: u64) -> AppRe
                 id: Set(id(budgets.len())),
                 funding_stream_id: Set(id(s)),
                 financial_year: Set(FIRST_YEAR + y),
-                amount_pence: Set(rng.random_range(50_000_000_00i64..500_000_000_00)),
+                amount_pence: Set(rng.random_range(pounds(50_000_000)..pounds(500_000_000))),
                 qualifier: Set(Qualifier::Exact),
                 is_illustrative: Set(true),
                 ..Default::default()
@@ -451,7 +510,8 @@ pub async fn generate(db: &DatabaseConnection, scale: Scale, seed: u64) -> AppRe
         for p in 0..periods {
             let year = FinancialYear::from_start_year(FIRST_YEAR + (p / 4) as i32)
                 .map_err(|e| AppError::internal(e.to_string()))?;
-            let quarter = domain::Quarter::from_number((p % 4) as u8 + 1).map_err(|e| AppError::internal(e.to_string()))?;
+            let quarter = domain::Quarter::from_number((p % 4) as u8 + 1)
+                .map_err(|e| AppError::internal(e.to_string()))?;
             let (period_start, period_end) = year.quarter_dates(quarter);
             observations.push(observation::ActiveModel {
                 id: Set(id(observations.len())),
@@ -487,7 +547,7 @@ pub async fn generate(db: &DatabaseConnection, scale: Scale, seed: u64) -> AppRe
                 programme_id: Set(id(a)),
                 number: Set(r + 1),
                 name: Set(format!("Grant Round {}", r + 1)),
-                pot_pence: Set(Some(350_000_00)),
+                pot_pence: Set(Some(pounds(350_000))),
                 pot_qualifier: Set(Some(Qualifier::Exact)),
                 opens_on: Set(Some(date(2022 + r, 4, 1))),
                 closes_on: Set(Some(closes)),
@@ -510,8 +570,12 @@ pub async fn generate(db: &DatabaseConnection, scale: Scale, seed: u64) -> AppRe
             round_id: Set(id(round)),
             recipient_id: Set(recipient(&mut rng)),
             project_name: Set(format!("Project {g}")),
-            amount_pence: Set(rng.random_range(1_000_00..=25_000_00)),
-            awarded_on: Set(Some(date(2022 + (round % 5) as i32, 7, 1 + (g % 28) as u32))),
+            amount_pence: Set(rng.random_range(pounds(1_000)..=pounds(25_000))),
+            awarded_on: Set(Some(date(
+                2022 + (round % 5) as i32,
+                7,
+                1 + (g % 28) as u32,
+            ))),
             is_illustrative: Set(true),
             ..Default::default()
         });

@@ -26,8 +26,8 @@ pub struct Ratio {
     pub percentage: DecimalScalar,
     /// `EXACT` only when both figures are exact and rounding dropped
     /// nothing; otherwise `APPROXIMATE`. A ratio of bounded figures ("just
-    /// under £2.3m" ÷ "just over 30,000") is `APPROXIMATE`, not a bound: a
-    /// direction does not survive rounding.
+    /// under £2.3m" ÷ "just over 30,000") is `APPROXIMATE`, not a bound, as
+    /// a direction does not survive rounding.
     pub qualifier: Qualifier,
 }
 
@@ -108,7 +108,7 @@ impl SummaryQuery {
     /// target (no value) are not counted.
     ///
     /// A sum of values is meaningful only for additive indicators
-    /// (aggregation `SUM`) of one unit: `additive` on every total and group
+    /// (aggregation `SUM`) of one unit; `additive` on every total and group
     /// says whether that holds, and grouping by `INDICATOR` keeps indicators
     /// apart. `totals` counts every observation once; grouping by `DISTRICT`
     /// or `THEME` counts an observation in full in every area or theme of

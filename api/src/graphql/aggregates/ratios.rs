@@ -76,7 +76,7 @@ pub struct BudgetUtilisation {
     /// How many spend lines make up `spend`.
     pub spend_lines_count: i32,
     /// Spend ÷ budget; null when either is missing or the budget is zero
-    /// (see `missing`). Not additive: combine streams from their spend and
+    /// (see `missing`). Not additive; combine streams from their spend and
     /// budgets, never by adding ratios.
     pub utilisation: Option<Ratio>,
     /// What is missing for `utilisation`; empty when it is given.
@@ -167,9 +167,9 @@ impl RatioQuery {
     }
 
     /// The cost per unit of outcome for the indicator with code
-    /// `indicatorCode` in `financialYear`: spend on its subject in that year
+    /// `indicatorCode` in `financialYear`, i.e. spend on its subject in that year
     /// ÷ its outcome in that same year. Figures of different years are never
-    /// combined: the VRP's reach is reported for 2022-23 and its spend for
+    /// combined. The VRP's reach is reported for 2022-23 and its spend for
     /// 2023-24, so neither year has a cost per young person, and `missing`
     /// says which side each lacks. Null when no indicator has the code.
     async fn cost_per_outcome(

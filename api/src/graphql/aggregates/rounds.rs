@@ -62,6 +62,7 @@ pub struct AwardsByTheme {
 #[Object]
 impl GrantRoundSummary {
     /// The money available to award, as reported; null when not reported.
+    /// Additive across rounds.
     async fn pot(&self) -> Option<ReportedAmount> {
         let r = &self.round;
         ReportedAmount::from_columns(r.pot_pence, r.pot_qualifier, r.pot_wording.as_ref())
@@ -76,6 +77,7 @@ impl GrantRoundSummary {
     }
     /// The pot less the awards recorded (negative when overspent), as
     /// exactly as the pot is known (awards are exact); null without a pot.
+    /// Additive across rounds.
     async fn remaining(&self) -> Option<ReportedAmount> {
         let pot = self.round.pot_pence?;
         Some(ReportedAmount {
@@ -84,7 +86,8 @@ impl GrantRoundSummary {
             wording: None,
         })
     }
-    /// How many applications the round received, as reported.
+    /// How many applications the round received, as reported. Additive
+    /// across rounds.
     async fn applications_received(&self) -> Option<ReportedCount> {
         let r = &self.round;
         Some(ReportedCount {
@@ -96,7 +99,8 @@ impl GrantRoundSummary {
             wording: r.applications_wording.clone(),
         })
     }
-    /// The total the applications requested, as reported.
+    /// The total the applications requested, as reported. Additive across
+    /// rounds.
     async fn amount_requested(&self) -> Option<ReportedAmount> {
         let r = &self.round;
         ReportedAmount::from_columns(
@@ -132,7 +136,7 @@ impl GrantRoundSummary {
         .map(Ratio::from)
     }
     /// The awards by each area they cover, by area id (none last). NOT
-    /// additive: an award covering several areas counts in full in each.
+    /// additive, since an award covering several areas counts in full in each.
     async fn awards_by_district(
         &self,
         ctx: &Context<'_>,
@@ -152,7 +156,7 @@ impl GrantRoundSummary {
             .collect())
     }
     /// The awards by each theme they address, by theme id (none last). NOT
-    /// additive: an award with several themes counts in full in each.
+    /// additive, since an award with several themes counts in full in each.
     async fn awards_by_theme(
         &self,
         ctx: &Context<'_>,

@@ -44,7 +44,9 @@ pub struct SpendSummaryFilter {
     /// with no contract.
     pub provider: Option<IdFilter>,
     /// An organisation the line is attributed to by cost share
-    /// (`Organisation` ids); `isNull: true` is unattributed spend (no contract).
+    /// (`Organisation` ids); `isNull` true selects unattributed spend (no
+    /// contract). It selects whole lines, so totals count their whole
+    /// amounts; group by `COMMISSIONER` for each payer's part.
     pub commissioner: Option<IdFilter>,
     /// An area of the line's service (`Area` ids, matched exactly: a
     /// county does not match its districts' services).
@@ -174,7 +176,7 @@ pub enum SpendGroupBy {
     /// The funding stream spent from. Additive.
     FundingStream,
     /// Each area (district, or county or region for services recorded at
-    /// that level) of the line's service. NOT additive: a line whose
+    /// that level) of the line's service. NOT additive, since a line whose
     /// service covers several areas is counted in full in each; lines with
     /// no area form the group whose `district` is null.
     District,
@@ -185,8 +187,8 @@ pub enum SpendGroupBy {
     /// shares, with only its part of the line (split penny-exact by largest
     /// remainder, the rule of the cost-share liabilities). A contract with
     /// no recorded split is borne wholly by its lead commissioner. Lines
-    /// with no contract are unattributed: the group whose `commissioner` is
-    /// null, with their whole amounts. Additive: nothing is double counted.
+    /// with no contract are unattributed, forming the group whose `commissioner`
+    /// is null, with their whole amounts. Additive, as nothing is double counted.
     Commissioner,
     /// The line's service: its contract's service, else its own. Additive.
     Service,

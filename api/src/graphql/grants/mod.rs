@@ -184,7 +184,8 @@ impl GrantRound {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<crate::graphql::aggregates::rounds::GrantRoundSummary> {
-        Ok(crate::graphql::aggregates::rounds::GrantRoundSummary::load(ctx, self.0.clone()).await?)
+        use crate::graphql::aggregates::rounds::GrantRoundSummary;
+        Ok(GrantRoundSummary::load(ctx, self.0.clone()).await?)
     }
     /// Where the facts come from, and which are illustrative.
     async fn provenance(&self) -> Provenance {

@@ -40,6 +40,7 @@ impl ArchiveMutations {
     async fn archive(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The change, with every field described on its type.")]
         input: ArchiveInput,
     ) -> async_graphql::Result<ArchivePayload> {
         let kind = match parse_global_id(&input.id) {
@@ -62,16 +63,25 @@ impl ArchiveMutations {
         let db = database(ctx)?;
         match kind.0.as_str() {
             "Organisation" => {
-                let result = as_writer!(ctx, |actor| organisations::archive_organisation(db, actor, target));
-                settle(result, |row| ArchivePayload::done(Node::Organisation(Organisation(row))))
+                let result = as_writer!(ctx, |actor| organisations::archive_organisation(
+                    db, actor, target
+                ));
+                settle(result, |row| {
+                    ArchivePayload::done(Node::Organisation(Organisation(row)))
+                })
             }
             "Service" => {
                 let result = as_writer!(ctx, |actor| services::archive_service(db, actor, target));
-                settle(result, |row| ArchivePayload::done(Node::Service(Service(row))))
+                settle(result, |row| {
+                    ArchivePayload::done(Node::Service(Service(row)))
+                })
             }
             _ => {
-                let result = as_writer!(ctx, |actor| contracts::archive_contract(db, actor, target));
-                settle(result, |row| ArchivePayload::done(Node::Contract(Contract(row))))
+                let result =
+                    as_writer!(ctx, |actor| contracts::archive_contract(db, actor, target));
+                settle(result, |row| {
+                    ArchivePayload::done(Node::Contract(Contract(row)))
+                })
             }
         }
     }

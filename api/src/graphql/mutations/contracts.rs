@@ -107,13 +107,17 @@ impl ContractMutations {
     async fn create_contract(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The change, with every field described on its type.")]
         input: CreateContractInput,
     ) -> async_graphql::Result<ContractPayload> {
         let mut ids = Ids::default();
         let service_id = ids.key(&input.service_id, "Service", &["serviceId"]);
         let provider_id = ids.key(&input.provider_id, "Organisation", &["providerId"]);
-        let lead_commissioner_id =
-            ids.key(&input.lead_commissioner_id, "Organisation", &["leadCommissionerId"]);
+        let lead_commissioner_id = ids.key(
+            &input.lead_commissioner_id,
+            "Organisation",
+            &["leadCommissionerId"],
+        );
         let new = match ids.finish(NewContract {
             reference: input.reference,
             title: input.title,
@@ -150,6 +154,7 @@ impl ContractMutations {
     async fn update_contract(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The change, with every field described on its type.")]
         input: UpdateContractInput,
     ) -> async_graphql::Result<ContractPayload> {
         let mut ids = Ids::default();

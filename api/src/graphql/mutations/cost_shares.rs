@@ -73,6 +73,7 @@ impl CostShareMutations {
     async fn set_cost_shares(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The change, with every field described on its type.")]
         input: SetCostSharesInput,
     ) -> async_graphql::Result<CostSharesPayload> {
         let mut ids = Ids::default();

@@ -89,12 +89,16 @@ impl GrantMutations {
     async fn create_grant_programme(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The change, with every field described on its type.")]
         input: CreateGrantProgrammeInput,
     ) -> async_graphql::Result<GrantProgrammePayload> {
         let mut ids = Ids::default();
         let funder_id = ids.key(&input.funder_id, "Organisation", &["funderId"]);
-        let funding_stream_id =
-            ids.optional(input.funding_stream_id.as_ref(), "FundingStream", &["fundingStreamId"]);
+        let funding_stream_id = ids.optional(
+            input.funding_stream_id.as_ref(),
+            "FundingStream",
+            &["fundingStreamId"],
+        );
         let new = match ids.finish(NewProgramme {
             name: input.name,
             funder_id,
@@ -106,13 +110,16 @@ impl GrantMutations {
         };
         let db = database(ctx)?;
         let result = as_writer!(ctx, |actor| create_programme(db, actor, new));
-        settle(result, |row| GrantProgrammePayload::done(GrantProgramme(row)))
+        settle(result, |row| {
+            GrantProgrammePayload::done(GrantProgramme(row))
+        })
     }
 
     /// Opens a new round of a grant programme. The programme's funder, or admins.
     async fn create_grant_round(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The change, with every field described on its type.")]
         input: CreateGrantRoundInput,
     ) -> async_graphql::Result<GrantRoundPayload> {
         let mut ids = Ids::default();
@@ -139,6 +146,7 @@ impl GrantMutations {
     async fn award_grant(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The change, with every field described on its type.")]
         input: AwardGrantInput,
     ) -> async_graphql::Result<GrantAwardPayload> {
         let mut ids = Ids::default();

@@ -359,9 +359,16 @@ mod tests {
             "TEXT_CONTROL_CHARACTER",
             "DATES_OUT_OF_ORDER",
         ] {
-            assert_ne!(UserErrorCode::from_code(code), UserErrorCode::Invalid, "{code}");
+            assert_ne!(
+                UserErrorCode::from_code(code),
+                UserErrorCode::Invalid,
+                "{code}"
+            );
         }
-        assert_eq!(UserErrorCode::from_code("NO_SUCH_RULE"), UserErrorCode::Invalid);
+        assert_eq!(
+            UserErrorCode::from_code("NO_SUCH_RULE"),
+            UserErrorCode::Invalid
+        );
     }
 
     #[test]

@@ -95,6 +95,7 @@ impl ExtensionOptionMutations {
     async fn add_extension_option(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The change, with every field described on its type.")]
         input: AddExtensionOptionInput,
     ) -> async_graphql::Result<ExtensionOptionPayload> {
         let mut ids = Ids::default();
@@ -120,6 +121,7 @@ impl ExtensionOptionMutations {
     async fn exercise_extension_option(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The change, with every field described on its type.")]
         input: ExerciseExtensionOptionInput,
     ) -> async_graphql::Result<ExtensionOptionPayload> {
         let mut ids = Ids::default();
@@ -144,6 +146,7 @@ impl ExtensionOptionMutations {
     async fn decline_extension_option(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The change, with every field described on its type.")]
         input: DeclineExtensionOptionInput,
     ) -> async_graphql::Result<ExtensionOptionPayload> {
         let mut ids = Ids::default();

@@ -61,6 +61,7 @@ impl OrganisationMutations {
     async fn create_organisation(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The change, with every field described on its type.")]
         input: CreateOrganisationInput,
     ) -> async_graphql::Result<OrganisationPayload> {
         let mut ids = Ids::default();
@@ -86,6 +87,7 @@ impl OrganisationMutations {
     async fn update_organisation(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The change, with every field described on its type.")]
         input: UpdateOrganisationInput,
     ) -> async_graphql::Result<OrganisationPayload> {
         let mut ids = Ids::default();

@@ -50,6 +50,7 @@ impl ReachMutations {
     async fn record_observation(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The change, with every field described on its type.")]
         input: RecordObservationInput,
     ) -> async_graphql::Result<ObservationPayload> {
         let mut ids = Ids::default();

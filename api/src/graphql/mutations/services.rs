@@ -58,11 +58,15 @@ impl ServiceMutations {
     async fn create_service(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The change, with every field described on its type.")]
         input: CreateServiceInput,
     ) -> async_graphql::Result<ServicePayload> {
         let mut ids = Ids::default();
-        let funding_stream_id =
-            ids.optional(input.funding_stream_id.as_ref(), "FundingStream", &["fundingStreamId"]);
+        let funding_stream_id = ids.optional(
+            input.funding_stream_id.as_ref(),
+            "FundingStream",
+            &["fundingStreamId"],
+        );
         let parent_id = ids.optional(input.parent_id.as_ref(), "Service", &["parentId"]);
         let new = match ids.finish(NewService {
             code: input.code,
@@ -85,12 +89,16 @@ impl ServiceMutations {
     async fn update_service(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The change, with every field described on its type.")]
         input: UpdateServiceInput,
     ) -> async_graphql::Result<ServicePayload> {
         let mut ids = Ids::default();
         let id = ids.key(&input.id, "Service", &["id"]);
-        let funding_stream_id =
-            ids.patch(input.funding_stream_id, "FundingStream", &["fundingStreamId"]);
+        let funding_stream_id = ids.patch(
+            input.funding_stream_id,
+            "FundingStream",
+            &["fundingStreamId"],
+        );
         let changes = match ids.finish(ServiceChanges {
             id,
             expected_version: input.expected_version,

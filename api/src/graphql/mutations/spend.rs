@@ -85,10 +85,15 @@ impl SpendMutations {
     async fn record_budget(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The change, with every field described on its type.")]
         input: RecordBudgetInput,
     ) -> async_graphql::Result<BudgetPayload> {
         let mut ids = Ids::default();
-        let funding_stream_id = ids.key(&input.funding_stream_id, "FundingStream", &["fundingStreamId"]);
+        let funding_stream_id = ids.key(
+            &input.funding_stream_id,
+            "FundingStream",
+            &["fundingStreamId"],
+        );
         let record = match ids.finish(RecordBudget {
             funding_stream_id,
             financial_year: input.financial_year.0,
@@ -111,10 +116,15 @@ impl SpendMutations {
     async fn record_spend(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The change, with every field described on its type.")]
         input: RecordSpendInput,
     ) -> async_graphql::Result<SpendLinePayload> {
         let mut ids = Ids::default();
-        let funding_stream_id = ids.key(&input.funding_stream_id, "FundingStream", &["fundingStreamId"]);
+        let funding_stream_id = ids.key(
+            &input.funding_stream_id,
+            "FundingStream",
+            &["fundingStreamId"],
+        );
         let service_id = ids.optional(input.service_id.as_ref(), "Service", &["serviceId"]);
         let contract_id = ids.optional(input.contract_id.as_ref(), "Contract", &["contractId"]);
         let record = match ids.finish(RecordSpend {

@@ -1,5 +1,5 @@
-//! Creating, updating and archiving contracts, and keeping their stored end
-//! dates in step with their term and options.
+//! Creating, updating and archiving contracts (their end dates restated by
+//! `terms`).
 
 use chrono::NaiveDate;
 use entity::enums::{
@@ -9,15 +9,16 @@ use entity::{contract, extension_option, organisation, service};
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    EntityTrait, PaginatorTrait, QueryFilter,
 };
 
+use super::terms::{end_dates, options_of, term_option};
 use super::{
-    audit, begin, check_not_archived, check_version, lock, referenced, rejected, row_json, Actor,
-    ArchiveTarget, AuditAction, Change, Checks, Patch, WriteError, WriteResult,
+    audit, begin, check_not_archived, check_version, lock, referenced, row_json, Actor,
+    ArchiveTarget, AuditAction, Change, Checks, Patch, WriteResult,
 };
-use crate::domain::date_order::{check_contract_dates, check_in_range};
-use crate::domain::{text, validate_term, ContractTerm, ContractTermError, OptionState, TermOption};
+use crate::domain::date_order::check_in_range;
+use crate::domain::{text, OptionState, TermOption};
 use crate::error::AppResult;
 use crate::store::aggregates::rebuild_spend_attributions;
 
@@ -95,103 +96,6 @@ pub struct ContractChanges {
     pub notes: Patch<String>,
 }
 
-/// The domain's view of a stored option.
-pub(super) fn term_option(option: &extension_option::Model) -> TermOption {
-    TermOption {
-        sequence: u32::try_from(option.sequence).unwrap_or(0),
-        length_months: u32::try_from(option.length_months).unwrap_or(0),
-        decide_by: option.decide_by,
-        state: match option.state {
-            StoredState::Available => OptionState::Available,
-            StoredState::Exercised => OptionState::Exercised,
-            StoredState::Declined => OptionState::Declined,
-            StoredState::Lapsed => OptionState::Lapsed,
-        },
-    }
-}
-
-/// The options of a contract, in sequence.
-pub(super) async fn options_of(
-    txn: &DatabaseTransaction,
-    contract_id: i64,
-) -> AppResult<Vec<extension_option::Model>> {
-    Ok(extension_option::Entity::find()
-        .filter(extension_option::Column::ContractId.eq(contract_id))
-        .order_by_asc(extension_option::Column::Sequence)
-        .all(txn)
-        .await?)
-}
-
-/// The input field a term error is about, for a new contract's input.
-fn term_error_path(err: &ContractTermError, options: &[TermOption]) -> Vec<String> {
-    let option_field = |sequence: u32, field: &str| {
-        let index = options.iter().position(|o| o.sequence == sequence).unwrap_or(0);
-        vec!["extensionOptions".to_owned(), index.to_string(), field.to_owned()]
-    };
-    match err {
-        ContractTermError::InitialTermOutOfRange { .. } => vec!["initialTermMonths".to_owned()],
-        ContractTermError::OptionLengthOutOfRange { sequence, .. } => {
-            option_field(*sequence, "lengthMonths")
-        }
-        ContractTermError::DuplicateSequence { sequence } => option_field(*sequence, "sequence"),
-        ContractTermError::DecideByTooLate { sequence, .. } => option_field(*sequence, "decideBy"),
-        ContractTermError::DateOutOfRange => vec!["startDate".to_owned()],
-    }
-}
-
-/// Checks a term and its options and returns the contract's stored end
-/// dates, or the rejection (at `field` when given, else where the error
-/// points within a new contract's input).
-pub(super) fn end_dates(
-    start: NaiveDate,
-    months: i32,
-    options: &[TermOption],
-    field: Option<&str>,
-) -> WriteResult<crate::domain::EndDates> {
-    let months = u32::try_from(months).unwrap_or(0);
-    validate_term(start, months, options).map_err(|err| {
-        let path = match field {
-            Some(field) => vec![field.to_owned()],
-            None => term_error_path(&err, options),
-        };
-        let label = path.last().cloned().unwrap_or_default();
-        WriteError::Rejected(vec![super::Rejection {
-            field: Some(path),
-            code: err.code(),
-            message: format!("{label}: {err}"),
-            current_version: None,
-        }])
-    })?;
-    let ends = ContractTerm {
-        start,
-        initial_term_months: months,
-    }
-    .end_dates(options);
-    check_contract_dates(start, &ends).map_err(|err| {
-        let field = field.unwrap_or(err.field());
-        rejected(&[field], err.code(), err.to_string())
-    })?;
-    Ok(ends)
-}
-
-/// Recomputes and stores a locked contract's end dates from its term and
-/// options, raising its version: every change to a contract's options is a
-/// change to the contract.
-pub(super) async fn restate(
-    txn: &DatabaseTransaction,
-    contract: &contract::Model,
-    field: &str,
-) -> WriteResult<contract::Model> {
-    let options: Vec<TermOption> = options_of(txn, contract.id).await?.iter().map(term_option).collect();
-    let ends = end_dates(contract.start_date, contract.initial_term_months, &options, Some(field))?;
-    let mut row: contract::ActiveModel = contract.clone().into();
-    row.initial_end_date = Set(ends.initial);
-    row.current_end_date = Set(ends.current);
-    row.contractual_end_date = Set(ends.contractual);
-    row.version = Set(contract.version + 1);
-    Ok(row.update(txn).await?)
-}
-
 /// The stored columns of a money field entered by a commissioner (exact).
 fn money_columns(pence: Option<i64>) -> (Option<i64>, Option<Qualifier>) {
     (pence, pence.map(|_| Qualifier::Exact))
@@ -214,16 +118,27 @@ async fn check_parties(
     lead_id: Option<i64>,
 ) -> AppResult<()> {
     if let Some(id) = service_id {
-        let found = referenced::<service::Entity>(txn, checks, id, &["serviceId"], "service").await?;
+        let found =
+            referenced::<service::Entity>(txn, checks, id, &["serviceId"], "service").await?;
         if found.is_some_and(|s| s.archived_at.is_some()) {
-            checks.reject_at(&["serviceId"], "ARCHIVED", "serviceId: the service is archived");
+            checks.reject_at(
+                &["serviceId"],
+                "ARCHIVED",
+                "serviceId: the service is archived",
+            );
         }
     }
     for (id, field) in [(provider_id, "providerId"), (lead_id, "leadCommissionerId")] {
         if let Some(id) = id {
-            let found = referenced::<organisation::Entity>(txn, checks, id, &[field], "organisation").await?;
+            let found =
+                referenced::<organisation::Entity>(txn, checks, id, &[field], "organisation")
+                    .await?;
             if found.is_some_and(|o| o.archived_at.is_some()) {
-                checks.reject_at(&[field], "ARCHIVED", format!("{field}: the organisation is archived"));
+                checks.reject_at(
+                    &[field],
+                    "ARCHIVED",
+                    format!("{field}: the organisation is archived"),
+                );
             }
         }
     }
@@ -241,9 +156,15 @@ pub async fn create_contract(
     let mut checks = Checks::default();
     let reference = checks.text("reference", &input.reference, text::REFERENCE);
     let title = checks.text("title", &input.title, text::NAME);
-    let agreement = checks.optional_text("costShareAgreement", input.cost_share_agreement.as_deref(), text::NAME);
+    let agreement = checks.optional_text(
+        "costShareAgreement",
+        input.cost_share_agreement.as_deref(),
+        text::NAME,
+    );
     let notes = checks.optional_text("notes", input.notes.as_deref(), text::LONG);
-    let annual = input.annual_value.map(|v| checks.money(&["annualValue"], v));
+    let annual = input
+        .annual_value
+        .map(|v| checks.money(&["annualValue"], v));
     let total = input.total_value.map(|v| checks.money(&["totalValue"], v));
     checks.dates(check_in_range("startDate", input.start_date));
     if let Some(date) = input.eia_review_date {
@@ -252,13 +173,28 @@ pub async fn create_contract(
     for (i, option) in input.extension_options.iter().enumerate() {
         if let Err(err) = check_in_range("decideBy", option.decide_by) {
             let index = i.to_string();
-            checks.reject_at(&["extensionOptions", &index, "decideBy"], err.code(), err.to_string());
+            checks.reject_at(
+                &["extensionOptions", &index, "decideBy"],
+                err.code(),
+                err.to_string(),
+            );
         }
     }
-    check_parties(&txn, &mut checks, Some(input.service_id), Some(input.provider_id), Some(input.lead_commissioner_id)).await?;
+    check_parties(
+        &txn,
+        &mut checks,
+        Some(input.service_id),
+        Some(input.provider_id),
+        Some(input.lead_commissioner_id),
+    )
+    .await?;
     if let Some(reference) = &reference {
         if reference_taken(&txn, reference).await? {
-            checks.reject_at(&["reference"], "DUPLICATE", "reference: a contract with this reference already exists");
+            checks.reject_at(
+                &["reference"],
+                "DUPLICATE",
+                "reference: a contract with this reference already exists",
+            );
         }
     }
     let options: Vec<TermOption> = input
@@ -347,7 +283,10 @@ pub async fn update_contract(
     let txn = begin(db).await?;
     let current = lock::<contract::Entity>(&txn, input.id, &["id"], "contract").await?;
     actor.may_write(Some(current.lead_commissioner_id))?;
-    if let Some(lead) = input.lead_commissioner_id.filter(|l| *l != current.lead_commissioner_id) {
+    if let Some(lead) = input
+        .lead_commissioner_id
+        .filter(|l| *l != current.lead_commissioner_id)
+    {
         actor.may_write(Some(lead))?;
     }
     check_not_archived(current.archived_at)?;
@@ -374,21 +313,40 @@ pub async fn update_contract(
     if let Some(date) = input.eia_review_date.as_set() {
         checks.dates(check_in_range("eiaReviewDate", *date));
     }
-    check_parties(&txn, &mut checks, None, input.provider_id, input.lead_commissioner_id).await?;
+    check_parties(
+        &txn,
+        &mut checks,
+        None,
+        input.provider_id,
+        input.lead_commissioner_id,
+    )
+    .await?;
     let (Some(title), Some(notes), Some(annual), Some(total), true) =
         (title, notes, annual, total, checks.is_clean())
     else {
         return Err(checks.into_error());
     };
     let start = input.start_date.unwrap_or(current.start_date);
-    let months = input.initial_term_months.unwrap_or(current.initial_term_months);
-    let options: Vec<TermOption> = options_of(&txn, current.id).await?.iter().map(term_option).collect();
-    let field = if input.initial_term_months.is_some() { "initialTermMonths" } else { "startDate" };
+    let months = input
+        .initial_term_months
+        .unwrap_or(current.initial_term_months);
+    let options: Vec<TermOption> = options_of(&txn, current.id)
+        .await?
+        .iter()
+        .map(term_option)
+        .collect();
+    let field = if input.initial_term_months.is_some() {
+        "initialTermMonths"
+    } else {
+        "startDate"
+    };
     let ends = end_dates(start, months, &options, Some(field))?;
     let mut row: contract::ActiveModel = current.clone().into();
     row.title = Set(title);
     row.provider_id = Set(input.provider_id.unwrap_or(current.provider_id));
-    row.lead_commissioner_id = Set(input.lead_commissioner_id.unwrap_or(current.lead_commissioner_id));
+    row.lead_commissioner_id = Set(input
+        .lead_commissioner_id
+        .unwrap_or(current.lead_commissioner_id));
     row.start_date = Set(start);
     row.initial_term_months = Set(months);
     row.initial_end_date = Set(ends.initial);

@@ -95,7 +95,11 @@ fn plan(
 
 /// The rows to insert for `nodes`, in pre-order, each with its parent's
 /// index in the list.
-fn flatten(nodes: &[SplitNode<i64>], parent: Option<usize>, out: &mut Vec<(Option<usize>, usize, i64, u32)>) {
+fn flatten(
+    nodes: &[SplitNode<i64>],
+    parent: Option<usize>,
+    out: &mut Vec<(Option<usize>, usize, i64, u32)>,
+) {
     for (position, node) in nodes.iter().enumerate() {
         out.push((parent, position, node.party, node.share.ppm()));
         let me = out.len() - 1;
@@ -108,7 +112,9 @@ fn split_json(rows: &[cost_share::Model], parent: Option<i64>) -> Json {
     rows.iter()
         .filter(|r| r.parent_id == parent)
         .map(|r| {
-            let percentage = Decimal::new(i64::from(r.share_ppm), 4).normalize().to_string();
+            let percentage = Decimal::new(i64::from(r.share_ppm), 4)
+                .normalize()
+                .to_string();
             json!({
                 "organisation_id": r.organisation_id,
                 "percentage": percentage,
@@ -118,7 +124,10 @@ fn split_json(rows: &[cost_share::Model], parent: Option<i64>) -> Json {
         .collect()
 }
 
-async fn shares_of(txn: &DatabaseTransaction, contract_id: i64) -> WriteResult<Vec<cost_share::Model>> {
+async fn shares_of(
+    txn: &DatabaseTransaction,
+    contract_id: i64,
+) -> WriteResult<Vec<cost_share::Model>> {
     Ok(cost_share::Entity::find()
         .filter(cost_share::Column::ContractId.eq(contract_id))
         .order_by_asc(cost_share::Column::Position)
@@ -135,7 +144,8 @@ pub async fn set_cost_shares(
     input: SetCostShares,
 ) -> WriteResult<(contract::Model, Vec<cost_share::Model>)> {
     let txn = begin(db).await?;
-    let current = lock::<contract::Entity>(&txn, input.contract_id, &["contractId"], "contract").await?;
+    let current =
+        lock::<contract::Entity>(&txn, input.contract_id, &["contractId"], "contract").await?;
     actor.may_write(Some(current.lead_commissioner_id))?;
     check_not_archived(current.archived_at)?;
     check_version(current.version, input.expected_version)?;
@@ -280,6 +290,9 @@ mod tests {
         let mut out = Vec::new();
         flatten(&tree, None, &mut out);
         let shape: Vec<(Option<usize>, usize, i64)> = out.iter().map(|r| (r.0, r.1, r.2)).collect();
-        assert_eq!(shape, vec![(None, 0, 1), (None, 1, 2), (Some(1), 0, 3), (Some(1), 1, 4)]);
+        assert_eq!(
+            shape,
+            vec![(None, 0, 1), (None, 1, 2), (Some(1), 0, 3), (Some(1), 1, 4)]
+        );
     }
 }

@@ -89,14 +89,31 @@ pub async fn create_programme(
     let mut checks = Checks::default();
     let name = checks.text("name", &input.name, text::NAME);
     let description = checks.optional_text("description", input.description.as_deref(), text::LONG);
-    referenced::<organisation::Entity>(&txn, &mut checks, input.funder_id, &["funderId"], "organisation").await?;
+    referenced::<organisation::Entity>(
+        &txn,
+        &mut checks,
+        input.funder_id,
+        &["funderId"],
+        "organisation",
+    )
+    .await?;
     if let Some(id) = input.funding_stream_id {
-        referenced::<funding_stream::Entity>(&txn, &mut checks, id, &["fundingStreamId"], "funding stream")
-            .await?;
+        referenced::<funding_stream::Entity>(
+            &txn,
+            &mut checks,
+            id,
+            &["fundingStreamId"],
+            "funding stream",
+        )
+        .await?;
     }
     if let Some(name) = &name {
         if programme_name_taken(&txn, name).await? {
-            checks.reject_at(&["name"], "DUPLICATE", "name: a grant programme with this name already exists");
+            checks.reject_at(
+                &["name"],
+                "DUPLICATE",
+                "name: a grant programme with this name already exists",
+            );
         }
     }
     let (Some(name), Some(description), true) = (name, description, checks.is_clean()) else {
@@ -132,7 +149,13 @@ pub async fn create_round(
     input: NewRound,
 ) -> WriteResult<grant_round::Model> {
     let txn = begin(db).await?;
-    let programme = lock::<grant_programme::Entity>(&txn, input.programme_id, &["programmeId"], "grant programme").await?;
+    let programme = lock::<grant_programme::Entity>(
+        &txn,
+        input.programme_id,
+        &["programmeId"],
+        "grant programme",
+    )
+    .await?;
     actor.may_write(Some(programme.funder_id))?;
     let mut checks = Checks::default();
     let name = checks.text("name", &input.name, text::NAME);
@@ -149,11 +172,21 @@ pub async fn create_round(
         .into_tuple()
         .all(&txn)
         .await?;
-    let number = input.number.unwrap_or(numbers.iter().max().copied().unwrap_or(0) + 1);
+    let number = input
+        .number
+        .unwrap_or(numbers.iter().max().copied().unwrap_or(0) + 1);
     if number < 1 {
-        checks.reject_at(&["number"], "ROUND_NUMBER_INVALID", "number: round numbers start at 1");
+        checks.reject_at(
+            &["number"],
+            "ROUND_NUMBER_INVALID",
+            "number: round numbers start at 1",
+        );
     } else if numbers.contains(&number) {
-        checks.reject_at(&["number"], "DUPLICATE", format!("number: the programme already has a round {number}"));
+        checks.reject_at(
+            &["number"],
+            "DUPLICATE",
+            format!("number: the programme already has a round {number}"),
+        );
     }
     let (Some(name), true) = (name, checks.is_clean()) else {
         return Err(checks.into_error());
@@ -190,7 +223,9 @@ pub async fn create_round(
 async fn awarded_so_far(txn: &DatabaseTransaction, round_id: i64) -> AppResult<i64> {
     let total: Option<Option<i64>> = grant_award::Entity::find()
         .select_only()
-        .expr(bigint(Func::sum(Expr::col(grant_award::Column::AmountPence))))
+        .expr(bigint(Func::sum(Expr::col(
+            grant_award::Column::AmountPence,
+        ))))
         .filter(grant_award::Column::RoundId.eq(round_id))
         .into_tuple()
         .one(txn)
@@ -207,7 +242,8 @@ pub async fn award_grant(
     input: NewAward,
 ) -> WriteResult<grant_award::Model> {
     let txn = begin(db).await?;
-    let round = lock::<grant_round::Entity>(&txn, input.round_id, &["roundId"], "grant round").await?;
+    let round =
+        lock::<grant_round::Entity>(&txn, input.round_id, &["roundId"], "grant round").await?;
     actor.may_write(programme_owner(&txn, round.programme_id).await?)?;
     let mut checks = Checks::default();
     let project = checks.text("projectName", &input.project_name, text::NAME);
@@ -216,10 +252,17 @@ pub async fn award_grant(
     if let Some(date) = input.awarded_on {
         checks.dates(check_in_range("awardedOn", date));
     }
-    referenced::<organisation::Entity>(&txn, &mut checks, input.recipient_id, &["recipientId"], "organisation")
-        .await?;
+    referenced::<organisation::Entity>(
+        &txn,
+        &mut checks,
+        input.recipient_id,
+        &["recipientId"],
+        "organisation",
+    )
+    .await?;
     if let Some(id) = input.partner_id {
-        referenced::<organisation::Entity>(&txn, &mut checks, id, &["partnerId"], "organisation").await?;
+        referenced::<organisation::Entity>(&txn, &mut checks, id, &["partnerId"], "organisation")
+            .await?;
     }
     let (Some(project), Some(description), Some(amount), true) =
         (project, description, amount, checks.is_clean())

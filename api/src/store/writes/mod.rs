@@ -31,6 +31,7 @@ pub mod owners;
 pub mod reach;
 pub mod services;
 pub mod spend;
+pub mod terms;
 
 /// One reason a mutation was refused: the input field at fault (a path
 /// below the mutation's `input`, e.g. `["shares", "2", "percentage"]`), the
@@ -225,9 +226,13 @@ impl Checks {
     }
 
     /// An amount of money in pounds, as pence; `None` (and a rejection) if
-    /// it has more than two places, is negative or is out of range.
+    /// it has more than two places (as written: "12.340" too, since rounding
+    /// an entered figure would hide a typing error), is negative or is out
+    /// of range.
     pub fn money(&mut self, path: &[&str], amount: rust_decimal::Decimal) -> Option<i64> {
-        match crate::domain::decimal_to_pence(amount) {
+        // A Decimal keeps the scale it was written with, so its text is the input's.
+        let parsed = crate::domain::parse_amount(&amount.to_string());
+        match parsed.and_then(crate::domain::decimal_to_pence) {
             Ok(pence) => Some(pence),
             Err(err) => {
                 let field = path.last().copied().unwrap_or("amount");
@@ -255,15 +260,6 @@ impl Checks {
             WriteError::Failed(AppError::internal("a check failed without a rejection"))
         } else {
             WriteError::Rejected(self.rejections)
-        }
-    }
-
-    /// `Ok` when nothing was rejected, otherwise every rejection.
-    pub fn finish(self) -> WriteResult<()> {
-        if self.rejections.is_empty() {
-            Ok(())
-        } else {
-            Err(WriteError::Rejected(self.rejections))
         }
     }
 }
@@ -320,7 +316,11 @@ where
     let row = E::find_by_id(id).one(txn).await?;
     if row.is_none() {
         let field = path.last().copied().unwrap_or("id");
-        checks.reject_at(path, "NOT_FOUND", format!("{field}: no {type_name} has this id"));
+        checks.reject_at(
+            path,
+            "NOT_FOUND",
+            format!("{field}: no {type_name} has this id"),
+        );
     }
     Ok(row)
 }

@@ -9,9 +9,11 @@
 use chrono::NaiveDate;
 use entity::enums::OptionState as StoredState;
 use entity::{contract, extension_option};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, DatabaseTransaction, EntityTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, DatabaseTransaction, EntityTrait,
+};
 
-use super::contracts::{end_dates, options_of, restate, term_option};
+use super::terms::{end_dates, options_of, restate, term_option};
 use super::{
     audit, begin, check_not_archived, check_version, lock, rejected, row_json, Actor, AuditAction,
     Change, Checks, WriteError, WriteResult,
@@ -54,15 +56,24 @@ pub async fn add_extension_option(
     input: AddOption,
 ) -> WriteResult<OptionAndContract> {
     let txn = begin(db).await?;
-    let contract = lock::<contract::Entity>(&txn, input.contract_id, &["contractId"], "contract").await?;
+    let contract =
+        lock::<contract::Entity>(&txn, input.contract_id, &["contractId"], "contract").await?;
     actor.may_write(Some(contract.lead_commissioner_id))?;
     check_not_archived(contract.archived_at).map_err(|_| {
-        rejected(&["contractId"], "ARCHIVED", "contractId: the contract is archived")
+        rejected(
+            &["contractId"],
+            "ARCHIVED",
+            "contractId: the contract is archived",
+        )
     })?;
     check_version(contract.version, input.expected_version)?;
     check_in_range("decideBy", input.decide_by)
         .map_err(|err| rejected(&["decideBy"], err.code(), err.to_string()))?;
-    let mut options: Vec<TermOption> = options_of(&txn, contract.id).await?.iter().map(term_option).collect();
+    let mut options: Vec<TermOption> = options_of(&txn, contract.id)
+        .await?
+        .iter()
+        .map(term_option)
+        .collect();
     let added = TermOption {
         sequence: next_sequence(&options),
         length_months: u32::try_from(input.length_months).unwrap_or(0),
@@ -72,7 +83,13 @@ pub async fn add_extension_option(
     options.push(added);
     // Which field is at fault follows from the error: a bad length, or a
     // decide-by date after the end of the term the option would extend.
-    end_dates(contract.start_date, contract.initial_term_months, &options, None).map_err(|err| match err {
+    end_dates(
+        contract.start_date,
+        contract.initial_term_months,
+        &options,
+        None,
+    )
+    .map_err(|err| match err {
         WriteError::Rejected(mut rejections) => {
             for r in &mut rejections {
                 let field = r.field.as_ref().and_then(|f| f.last()).cloned();
@@ -94,7 +111,16 @@ pub async fn add_extension_option(
     .insert(&txn)
     .await?;
     let updated = restate(&txn, &contract, "decideBy").await?;
-    record(&txn, actor, None, &option, (&contract, &updated), AuditAction::OptionAdded, None).await?;
+    record(
+        &txn,
+        actor,
+        None,
+        &option,
+        (&contract, &updated),
+        AuditAction::OptionAdded,
+        None,
+    )
+    .await?;
     txn.commit().await?;
     Ok((option, updated))
 }
@@ -135,13 +161,19 @@ async fn decide(
         .map(|o| o.contract_id)
         .ok_or_else(|| super::not_found(&["id"], "extension option"))?;
     let contract = lock::<contract::Entity>(&txn, contract_id, &["id"], "contract").await?;
-    let current = lock::<extension_option::Entity>(&txn, input.option_id, &["id"], "extension option").await?;
+    let current =
+        lock::<extension_option::Entity>(&txn, input.option_id, &["id"], "extension option")
+            .await?;
     actor.may_write(Some(contract.lead_commissioner_id))?;
     check_not_archived(contract.archived_at)
         .map_err(|_| rejected(&["id"], "ARCHIVED", "id: the option's contract is archived"))?;
     check_version(current.version, input.expected_version)?;
     let mut checks = Checks::default();
-    let reason = checks.optional_text("overrideReason", input.override_reason.as_deref(), text::REASON);
+    let reason = checks.optional_text(
+        "overrideReason",
+        input.override_reason.as_deref(),
+        text::REASON,
+    );
     let note = checks.optional_text("note", input.note.as_deref(), text::LONG);
     let (Some(reason), Some(note), true) = (reason, note, checks.is_clean()) else {
         return Err(checks.into_error());
@@ -154,23 +186,48 @@ async fn decide(
         check_decline(option.state, option.decide_by, on, reason.as_deref())
     };
     decided.map_err(|err| {
-        let field = if err.code() == "OPTION_DEADLINE_PASSED" { "overrideReason" } else { "id" };
+        let field = if err.code() == "OPTION_DEADLINE_PASSED" {
+            "overrideReason"
+        } else {
+            "id"
+        };
         rejected(&[field], err.code(), format!("{field}: {err}"))
     })?;
     if exercise {
-        let options: Vec<TermOption> = options_of(&txn, contract.id).await?.iter().map(term_option).collect();
+        let options: Vec<TermOption> = options_of(&txn, contract.id)
+            .await?
+            .iter()
+            .map(term_option)
+            .collect();
         check_exercise_in_sequence(&options, option.sequence)
             .map_err(|err| rejected(&["id"], err.code(), format!("id: {err}")))?;
     }
     let mut row: extension_option::ActiveModel = current.clone().into();
-    row.state = Set(if exercise { StoredState::Exercised } else { StoredState::Declined });
+    row.state = Set(if exercise {
+        StoredState::Exercised
+    } else {
+        StoredState::Declined
+    });
     row.decided_on = Set(Some(on));
     row.decision_note = Set(note);
     row.version = Set(current.version + 1);
     let updated_option = row.update(&txn).await?;
     let updated = restate(&txn, &contract, "id").await?;
-    let action = if exercise { AuditAction::OptionExercised } else { AuditAction::OptionDeclined };
-    record(&txn, actor, Some(&current), &updated_option, (&contract, &updated), action, reason.as_deref()).await?;
+    let action = if exercise {
+        AuditAction::OptionExercised
+    } else {
+        AuditAction::OptionDeclined
+    };
+    record(
+        &txn,
+        actor,
+        Some(&current),
+        &updated_option,
+        (&contract, &updated),
+        action,
+        reason.as_deref(),
+    )
+    .await?;
     txn.commit().await?;
     Ok((updated_option, updated))
 }
@@ -186,7 +243,11 @@ async fn record(
     action: AuditAction,
     reason: Option<&str>,
 ) -> WriteResult<()> {
-    let option_action = if option_before.is_none() { AuditAction::Created } else { action };
+    let option_action = if option_before.is_none() {
+        AuditAction::Created
+    } else {
+        action
+    };
     let option_change = Change {
         entity_type: "ExtensionOption",
         entity_id: option_after.id,

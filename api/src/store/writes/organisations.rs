@@ -65,15 +65,24 @@ pub async fn create_organisation(
     let mut checks = Checks::default();
     let name = checks.text("name", &input.name, text::NAME);
     let short_name = checks.optional_text("shortName", input.short_name.as_deref(), text::CODE);
-    let description =
-        checks.optional_text("description", input.description.as_deref(), text::LONG);
+    let description = checks.optional_text("description", input.description.as_deref(), text::LONG);
     if let Some(parent_id) = input.parent_id {
-        referenced::<organisation::Entity>(&txn, &mut checks, parent_id, &["parentId"], "organisation")
-            .await?;
+        referenced::<organisation::Entity>(
+            &txn,
+            &mut checks,
+            parent_id,
+            &["parentId"],
+            "organisation",
+        )
+        .await?;
     }
     if let Some(name) = &name {
         if name_taken(&txn, name, None).await? {
-            checks.reject_at(&["name"], "DUPLICATE", "name: an organisation with this name already exists");
+            checks.reject_at(
+                &["name"],
+                "DUPLICATE",
+                "name: an organisation with this name already exists",
+            );
         }
     }
     let (Some(name), Some(short_name), Some(description), true) =
@@ -104,7 +113,10 @@ pub async fn create_organisation(
         .await?;
     }
     let mut after = row_json(&row);
-    after["roles"] = roles.iter().map(|r| format!("{r:?}").to_lowercase()).collect();
+    after["roles"] = roles
+        .iter()
+        .map(|r| format!("{r:?}").to_lowercase())
+        .collect();
     let change = Change {
         entity_type: "Organisation",
         entity_id: row.id,
@@ -138,7 +150,11 @@ pub async fn update_organisation(
     let description = checks.text_patch("description", input.description, text::LONG);
     if let Some(name) = &name {
         if name_taken(&txn, name, Some(current.id)).await? {
-            checks.reject_at(&["name"], "DUPLICATE", "name: an organisation with this name already exists");
+            checks.reject_at(
+                &["name"],
+                "DUPLICATE",
+                "name: an organisation with this name already exists",
+            );
         }
     }
     let (Some(name), Some(short_name), Some(description), true) =

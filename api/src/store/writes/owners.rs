@@ -37,7 +37,10 @@ pub async fn service_owner(txn: &impl ConnectionTrait, service_id: i64) -> AppRe
 }
 
 /// The owner of a contract: its lead commissioner.
-pub async fn contract_owner(txn: &impl ConnectionTrait, contract_id: i64) -> AppResult<Option<i64>> {
+pub async fn contract_owner(
+    txn: &impl ConnectionTrait,
+    contract_id: i64,
+) -> AppResult<Option<i64>> {
     Ok(contract::Entity::find_by_id(contract_id)
         .one(txn)
         .await?
@@ -45,7 +48,10 @@ pub async fn contract_owner(txn: &impl ConnectionTrait, contract_id: i64) -> App
 }
 
 /// The owner of a grant programme: its funder.
-pub async fn programme_owner(txn: &impl ConnectionTrait, programme_id: i64) -> AppResult<Option<i64>> {
+pub async fn programme_owner(
+    txn: &impl ConnectionTrait,
+    programme_id: i64,
+) -> AppResult<Option<i64>> {
     Ok(grant_programme::Entity::find_by_id(programme_id)
         .one(txn)
         .await?
@@ -74,7 +80,10 @@ pub async fn spend_owner(
 }
 
 /// The owner of an indicator's observations: the owner of what it measures.
-pub async fn indicator_owner(txn: &impl ConnectionTrait, indicator: &indicator::Model) -> AppResult<Option<i64>> {
+pub async fn indicator_owner(
+    txn: &impl ConnectionTrait,
+    indicator: &indicator::Model,
+) -> AppResult<Option<i64>> {
     if let Some(contract_id) = indicator.contract_id {
         contract_owner(txn, contract_id).await
     } else if let Some(service_id) = indicator.service_id {

@@ -42,8 +42,14 @@ pub async fn record_observation(
 ) -> WriteResult<observation::Model> {
     let txn = begin(db).await?;
     let mut checks = Checks::default();
-    let Some(found) =
-        referenced::<indicator::Entity>(&txn, &mut checks, input.indicator_id, &["indicatorId"], "indicator").await?
+    let Some(found) = referenced::<indicator::Entity>(
+        &txn,
+        &mut checks,
+        input.indicator_id,
+        &["indicatorId"],
+        "indicator",
+    )
+    .await?
     else {
         return Err(checks.into_error());
     };

@@ -67,18 +67,27 @@ pub async fn create_service(
     let mut checks = Checks::default();
     let code = checks.text("code", &input.code, text::CODE);
     let name = checks.text("name", &input.name, text::NAME);
-    let description =
-        checks.optional_text("description", input.description.as_deref(), text::LONG);
+    let description = checks.optional_text("description", input.description.as_deref(), text::LONG);
     if let Some(id) = input.funding_stream_id {
-        referenced::<funding_stream::Entity>(&txn, &mut checks, id, &["fundingStreamId"], "funding stream")
-            .await?;
+        referenced::<funding_stream::Entity>(
+            &txn,
+            &mut checks,
+            id,
+            &["fundingStreamId"],
+            "funding stream",
+        )
+        .await?;
     }
     if let Some(id) = input.parent_id {
         referenced::<service::Entity>(&txn, &mut checks, id, &["parentId"], "service").await?;
     }
     if let Some(code) = &code {
         if code_taken(&txn, code).await? {
-            checks.reject_at(&["code"], "DUPLICATE", "code: a service with this code already exists");
+            checks.reject_at(
+                &["code"],
+                "DUPLICATE",
+                "code: a service with this code already exists",
+            );
         }
     }
     let (Some(code), Some(name), Some(description), true) =
@@ -129,8 +138,14 @@ pub async fn update_service(
     };
     let description = checks.text_patch("description", input.description, text::LONG);
     if let Some(id) = input.funding_stream_id.as_set() {
-        referenced::<funding_stream::Entity>(&txn, &mut checks, *id, &["fundingStreamId"], "funding stream")
-            .await?;
+        referenced::<funding_stream::Entity>(
+            &txn,
+            &mut checks,
+            *id,
+            &["fundingStreamId"],
+            "funding stream",
+        )
+        .await?;
     }
     let (Some(name), Some(description), true) = (name, description, checks.is_clean()) else {
         return Err(checks.into_error());

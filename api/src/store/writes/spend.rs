@@ -71,9 +71,17 @@ pub async fn record_budget(
     let amount = checks.money(&["amount"], input.amount);
     let wording = checks.optional_text("wording", input.wording.as_deref(), text::CODE);
     let notes = checks.optional_text("notes", input.notes.as_deref(), text::LONG);
-    referenced::<funding_stream::Entity>(&txn, &mut checks, input.funding_stream_id, &["fundingStreamId"], "funding stream")
-        .await?;
-    let (Some(amount), Some(wording), Some(notes), true) = (amount, wording, notes, checks.is_clean()) else {
+    referenced::<funding_stream::Entity>(
+        &txn,
+        &mut checks,
+        input.funding_stream_id,
+        &["fundingStreamId"],
+        "funding stream",
+    )
+    .await?;
+    let (Some(amount), Some(wording), Some(notes), true) =
+        (amount, wording, notes, checks.is_clean())
+    else {
         return Err(checks.into_error());
     };
     let year = input.financial_year.start_year();
@@ -119,7 +127,11 @@ pub async fn record_budget(
     row.qualifier = Set(input.qualifier);
     row.wording = Set(wording);
     row.notes = Set(notes);
-    let saved = if before.is_some() { row.update(&txn).await? } else { row.insert(&txn).await? };
+    let saved = if before.is_some() {
+        row.update(&txn).await?
+    } else {
+        row.insert(&txn).await?
+    };
     let change = Change {
         entity_type: "Budget",
         entity_id: saved.id,
@@ -144,7 +156,10 @@ pub async fn record_spend(
     let txn = begin(db).await?;
     let mut checks = Checks::default();
     let found_contract = match input.contract_id {
-        Some(id) => referenced::<contract::Entity>(&txn, &mut checks, id, &["contractId"], "contract").await?,
+        Some(id) => {
+            referenced::<contract::Entity>(&txn, &mut checks, id, &["contractId"], "contract")
+                .await?
+        }
         None => None,
     };
     if let Some(id) = input.service_id {
@@ -163,14 +178,27 @@ pub async fn record_spend(
             );
         }
     }
-    if found_contract.as_ref().is_some_and(|c| c.archived_at.is_some()) {
-        checks.reject_at(&["contractId"], "ARCHIVED", "contractId: the contract is archived");
+    if found_contract
+        .as_ref()
+        .is_some_and(|c| c.archived_at.is_some())
+    {
+        checks.reject_at(
+            &["contractId"],
+            "ARCHIVED",
+            "contractId: the contract is archived",
+        );
     }
     let amount = checks.money(&["amount"], input.amount);
     let wording = checks.optional_text("wording", input.wording.as_deref(), text::CODE);
     let description = checks.optional_text("description", input.description.as_deref(), text::LONG);
-    referenced::<funding_stream::Entity>(&txn, &mut checks, input.funding_stream_id, &["fundingStreamId"], "funding stream")
-        .await?;
+    referenced::<funding_stream::Entity>(
+        &txn,
+        &mut checks,
+        input.funding_stream_id,
+        &["fundingStreamId"],
+        "funding stream",
+    )
+    .await?;
     let (Some(amount), Some(wording), Some(description), true) =
         (amount, wording, description, checks.is_clean())
     else {
@@ -181,7 +209,9 @@ pub async fn record_spend(
         financial_year: Set(input.financial_year.start_year()),
         quarter: Set(input.quarter.map(i32::from)),
         // A line under a contract is also under the contract's service.
-        service_id: Set(input.service_id.or(found_contract.as_ref().map(|c| c.service_id))),
+        service_id: Set(input
+            .service_id
+            .or(found_contract.as_ref().map(|c| c.service_id))),
         contract_id: Set(input.contract_id),
         amount_pence: Set(amount),
         qualifier: Set(input.qualifier),
