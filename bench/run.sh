@@ -58,7 +58,7 @@ for backend in $BACKENDS; do
   fi
 
   started=$(date +%s.%N)
-  COMMTRACK_LOG=warn "$BIN" serve --public-read --bind "127.0.0.1:$PORT" --database-url "$url" &
+  COMMTRACK_LOG=warn "$BIN" serve --public-read --rate-limit 0 --metrics --bind "127.0.0.1:$PORT" --database-url "$url" &
   server=$!
   trap 'kill $server 2>/dev/null || true' EXIT
   until curl -sf -o /dev/null -X POST -H 'content-type: application/json' \

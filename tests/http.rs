@@ -138,3 +138,55 @@ async fn dates_refuse_json_numbers() {
         "{response}"
     );
 }
+
+#[tokio::test]
+async fn metrics_count_requests_and_sql_statements_when_enabled() {
+    let options = api::http::ServerOptions {
+        metrics: true,
+        ..api::http::ServerOptions::default()
+    };
+    let app = TestApp::start_with(|_| {}, options).await;
+    api::seed::load_demo(&app.db).await.unwrap();
+    let counter = |text: &str, name: &str| -> u64 {
+        text.lines()
+            .find_map(|line| line.strip_prefix(&format!("{name} ")))
+            .and_then(|value| value.parse().ok())
+            .unwrap_or_else(|| panic!("{name} missing from {text}"))
+    };
+    let read = || async {
+        app.client
+            .get(format!("{}/metrics", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let before = read().await;
+    app.data(
+        "{ contracts(first: 5) { nodes { reference provider { name } } } }",
+        json!({}),
+    )
+    .await;
+    let after = read().await;
+    assert_eq!(
+        counter(&after, "commtrack_sql_statements_total")
+            - counter(&before, "commtrack_sql_statements_total"),
+        2,
+        "one page query and one batched provider query"
+    );
+    assert!(
+        counter(&after, "commtrack_http_requests_total")
+            >= counter(&before, "commtrack_http_requests_total") + 2
+    );
+
+    let plain = TestApp::empty().await;
+    let response = plain
+        .client
+        .get(format!("{}/metrics", plain.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404, "metrics are off unless asked for");
+}

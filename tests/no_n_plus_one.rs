@@ -152,6 +152,7 @@ async fn a_contracts_page_costs_the_same_statements_for_10_and_100_rows() {
     // is how many queries the page needs, not how fast this machine is.
     let options = api::http::ServerOptions {
         loader_delay: std::time::Duration::from_millis(25),
+        ..api::http::ServerOptions::default()
     };
     let app = TestApp::start_with(
         move |db| {

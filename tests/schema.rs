@@ -32,7 +32,11 @@ async fn every_type_field_argument_and_enum_value_is_documented() {
         let name = ty["name"].as_str().unwrap();
         // Introspection types, built-in scalars and async-graphql's own
         // connection plumbing (PageInfo, *Edge, the connection wrappers) are not ours.
-        if name.starts_with("__") || builtin.contains(&name) || name == "PageInfo" || name.ends_with("Edge") {
+        if name.starts_with("__")
+            || builtin.contains(&name)
+            || name == "PageInfo"
+            || name.ends_with("Edge")
+        {
             continue;
         }
         if blank(&ty["description"]) && !name.ends_with("Connection") {
@@ -41,12 +45,17 @@ async fn every_type_field_argument_and_enum_value_is_documented() {
         let plumbing = name.ends_with("Connection");
         for field in ty["fields"].as_array().into_iter().flatten() {
             let field_name = field["name"].as_str().unwrap();
-            if blank(&field["description"]) && !(plumbing && ["edges", "nodes", "pageInfo"].contains(&field_name)) {
+            if blank(&field["description"])
+                && !(plumbing && ["edges", "nodes", "pageInfo"].contains(&field_name))
+            {
                 undocumented.push(format!("{name}.{field_name}"));
             }
             for arg in field["args"].as_array().into_iter().flatten() {
                 if blank(&arg["description"]) {
-                    undocumented.push(format!("{name}.{field_name}({})", arg["name"].as_str().unwrap()));
+                    undocumented.push(format!(
+                        "{name}.{field_name}({})",
+                        arg["name"].as_str().unwrap()
+                    ));
                 }
             }
         }
@@ -61,5 +70,8 @@ async fn every_type_field_argument_and_enum_value_is_documented() {
             }
         }
     }
-    assert!(undocumented.is_empty(), "undocumented schema items: {undocumented:#?}");
+    assert!(
+        undocumented.is_empty(),
+        "undocumented schema items: {undocumented:#?}"
+    );
 }

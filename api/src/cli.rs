@@ -77,7 +77,10 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
     crate::http::serve(
         listener,
         db,
-        crate::http::ServerOptions::default(),
+        crate::http::ServerOptions {
+            metrics: args.metrics,
+            ..crate::http::ServerOptions::default()
+        },
         security,
     )
     .await

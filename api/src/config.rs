@@ -79,6 +79,10 @@ pub struct ServeArgs {
           default_value_t = crate::http::REQUEST_TIMEOUT.as_secs(),
           value_parser = clap::value_parser!(u64).range(1..))]
     pub request_timeout: u64,
+    /// Serve `GET /metrics` (requests and SQL statements counted since start),
+    /// for the benchmark harness and monitoring.
+    #[arg(long, env = "COMMTRACK_METRICS")]
+    pub metrics: bool,
 }
 
 impl ServeArgs {

@@ -65,8 +65,8 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, mutations::MutationRoot, Emp
         mutations::MutationRoot::default(),
         EmptySubscription,
     )
-        .register_output_type::<node::Node>()
-        .extension(limits::Limits::new(QUERY_LIMITS))
+    .register_output_type::<node::Node>()
+    .extension(limits::Limits::new(QUERY_LIMITS))
 }
 
 /// How long a shared loader collects keys before it queries: the default

@@ -51,13 +51,39 @@ pub struct RequestId(pub String);
 pub struct ServerOptions {
     /// How long shared loaders collect keys before querying.
     pub loader_delay: Duration,
+    /// Count requests and SQL statements and serve them at `GET /metrics`.
+    pub metrics: bool,
 }
 
 impl Default for ServerOptions {
     fn default() -> Self {
         ServerOptions {
             loader_delay: crate::graphql::DEFAULT_LOADER_DELAY,
+            metrics: false,
         }
+    }
+}
+
+/// Counters served at `GET /metrics` (Prometheus text format).
+#[derive(Default, Debug)]
+pub struct Metrics {
+    requests: std::sync::atomic::AtomicU64,
+    statements: std::sync::atomic::AtomicU64,
+}
+
+impl Metrics {
+    fn render(&self) -> String {
+        use std::sync::atomic::Ordering::Relaxed;
+        format!(
+            "# HELP commtrack_http_requests_total HTTP requests received.\n\
+             # TYPE commtrack_http_requests_total counter\n\
+             commtrack_http_requests_total {}\n\
+             # HELP commtrack_sql_statements_total SQL statements sent to the database.\n\
+             # TYPE commtrack_sql_statements_total counter\n\
+             commtrack_sql_statements_total {}\n",
+            self.requests.load(Relaxed),
+            self.statements.load(Relaxed)
+        )
     }
 }
 
@@ -113,14 +139,39 @@ pub fn router(
     options: &ServerOptions,
     security: &SecurityOptions,
 ) -> Router {
+    let mut db = db;
+    let metrics = options.metrics.then(|| {
+        let metrics = Arc::new(Metrics::default());
+        let counter = metrics.clone();
+        db.set_metric_callback(move |_| {
+            counter
+                .statements
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        });
+        metrics
+    });
     let schema = build_schema(db.clone(), options.loader_delay, security.schema);
     let access = Arc::new(access::Access::new(db, security));
     let graphql_routes = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route_layer(middleware::from_fn_with_state(access, access::authenticate));
-    Router::new()
+    let mut app = Router::new()
         .merge(graphql_routes)
-        .route("/healthz", get(healthz))
+        .route("/healthz", get(healthz));
+    if let Some(metrics) = metrics {
+        let served = metrics.clone();
+        app = app
+            .route("/metrics", get(move || async move { served.render() }))
+            .layer(middleware::from_fn(
+                move |request: Request<axum::body::Body>, next: middleware::Next| {
+                    metrics
+                        .requests
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    next.run(request)
+                },
+            ));
+    }
+    app
         .merge(crate::graphiql::assets_router())
         .with_state(AppState { schema })
         .layer(
