@@ -473,4 +473,27 @@ async fn archived_records_keep_their_history_and_refuse_changes() {
         ),
         (Some("ARCHIVED"), Some("Entered twice"))
     );
+
+    // Lists show current records unless asked for archived ones too.
+    let references = |data: &Value| -> Vec<String> {
+        data["contracts"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["reference"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let current = app
+        .data("{ contracts(first: 100) { totalCount nodes { reference } } }", json!({}))
+        .await;
+    assert!(!references(&current).contains(&"WYCA-ISAC-2022".to_owned()));
+    assert_eq!(current["contracts"]["totalCount"], 5);
+    let all = app
+        .data(
+            "{ contracts(first: 100, includeArchived: true) { totalCount nodes { reference } } }",
+            json!({}),
+        )
+        .await;
+    assert!(references(&all).contains(&"WYCA-ISAC-2022".to_owned()));
+    assert_eq!(all["contracts"]["totalCount"], 6);
 }

@@ -239,11 +239,16 @@ impl ContractListQuery {
         >,
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Also list archived contracts (default: only current ones).")]
+        include_archived: Option<bool>,
     ) -> async_graphql::Result<Page<Contract>> {
-        let condition = match &filter {
+        let mut condition = match &filter {
             Some(filter) => filter.condition(0, "filter")?,
             None => Condition::all(),
         };
+        if !include_archived.unwrap_or(false) {
+            condition = condition.add(entity::contract::Column::ArchivedAt.is_null());
+        }
         let order = order_by
             .unwrap_or_default()
             .into_iter()

@@ -281,11 +281,16 @@ impl ServiceListQuery {
         >,
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Also list archived services (default: only current ones).")]
+        include_archived: Option<bool>,
     ) -> async_graphql::Result<Page<Service>> {
-        let condition = match &filter {
+        let mut condition = match &filter {
             Some(filter) => filter.condition(0, "filter")?,
             None => Condition::all(),
         };
+        if !include_archived.unwrap_or(false) {
+            condition = condition.add(entity::service::Column::ArchivedAt.is_null());
+        }
         let order = order_by
             .unwrap_or_default()
             .into_iter()
