@@ -10,6 +10,7 @@
 # Settings (environment): BACKENDS ("sqlite postgres"), SCALE (national|small),
 # SEED (1), DURATION seconds per query (10), CONCURRENCY (16), THREADS (2),
 # PG_ADMIN_URL (postgres://postgres@127.0.0.1:5432/postgres), PORT (18181),
+# SAMPLES single requests counted for SQL statements (5), QUERIES (a glob),
 # REUSE_DATA=1 to keep an existing generated database.
 # Results: bench/results/<date>-<backend>-<scale>.tsv, and a Markdown table on stdout.
 set -euo pipefail
@@ -21,6 +22,8 @@ SEED=${SEED:-1}
 DURATION=${DURATION:-10}
 CONCURRENCY=${CONCURRENCY:-16}
 THREADS=${THREADS:-2}
+SAMPLES=${SAMPLES:-5}
+QUERIES=${QUERIES:-bench/queries/*.json}
 PORT=${PORT:-18181}
 PG_ADMIN_URL=${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 DATA_DIR=bench/data
@@ -67,14 +70,14 @@ for backend in $BACKENDS; do
 
   results="bench/results/$stamp-$backend-$SCALE.tsv"
   printf 'query\trps\tp50_ms\tp99_ms\terrors\tsql_per_request\n' > "$results"
-  for body in bench/queries/*.json; do
+  for body in $QUERIES; do
     name=$(basename "$body" .json)
     # Warm up, then count statements over a fixed number of single requests.
-    for _ in 1 2 3; do curl -sf -o /dev/null -H 'content-type: application/json' --data-binary "@$body" "http://127.0.0.1:$PORT/graphql"; done
+    for _ in 1 2 3; do curl -sf --max-time 40 -o /dev/null -H 'content-type: application/json' --data-binary "@$body" "http://127.0.0.1:$PORT/graphql"; done
     before=$(metric commtrack_sql_statements_total)
-    for _ in $(seq 1 20); do curl -sf -o /dev/null -H 'content-type: application/json' --data-binary "@$body" "http://127.0.0.1:$PORT/graphql"; done
+    for _ in $(seq 1 "$SAMPLES"); do curl -sf --max-time 40 -o /dev/null -H 'content-type: application/json' --data-binary "@$body" "http://127.0.0.1:$PORT/graphql"; done
     after=$(metric commtrack_sql_statements_total)
-    per_request=$(echo "scale=1; ($after - $before) / 20" | bc)
+    per_request=$(echo "scale=1; ($after - $before) / $SAMPLES" | bc)
     line=$(BENCH_BODY_FILE="$body" wrk -t"$THREADS" -c"$CONCURRENCY" -d"${DURATION}s" --latency -s bench/post.lua \
       "http://127.0.0.1:$PORT/graphql" | grep '^BENCH')
     rps=$(sed -E 's/.* rps=([0-9.]+).*/\1/' <<<"$line")

@@ -484,7 +484,10 @@ async fn archived_records_keep_their_history_and_refuse_changes() {
             .collect()
     };
     let current = app
-        .data("{ contracts(first: 100) { totalCount nodes { reference } } }", json!({}))
+        .data(
+            "{ contracts(first: 100) { totalCount nodes { reference } } }",
+            json!({}),
+        )
         .await;
     assert!(!references(&current).contains(&"WYCA-ISAC-2022".to_owned()));
     assert_eq!(current["contracts"]["totalCount"], 5);
