@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{AppError, AppResult};
 use crate::graphql::filter::OrderDirection;
 use crate::graphql::loaders::database;
-use crate::store::fetch::{count, Keyed};
+use crate::store::fetch::count;
 
 /// The default page size.
 pub const DEFAULT_PAGE_SIZE: i32 = 20;
@@ -266,34 +266,6 @@ where
         Edge::new(encode(&signature, values), wrap(row))
     }));
     Ok(connection)
-}
-
-/// A page of `E` rows matching `condition`, in id order.
-pub async fn id_page<E, T>(
-    ctx: &Context<'_>,
-    id: E::Column,
-    condition: Condition,
-    first: Option<i32>,
-    after: Option<String>,
-    wrap: fn(E::Model) -> T,
-) -> AppResult<Page<T>>
-where
-    E: EntityTrait,
-    E::Model: Keyed + Sync,
-    T: OutputType,
-{
-    let key = SortKey::<E> {
-        column: id,
-        name: "ID",
-        value: |row| KeyValue::I(row.key()),
-    };
-    let request = PageRequest {
-        condition,
-        order: Vec::new(),
-        first,
-        after,
-    };
-    keyset_page(ctx, key, request, wrap).await
 }
 
 #[cfg(test)]

@@ -6,9 +6,7 @@ use std::collections::HashMap;
 use std::marker::PhantomData;
 
 use async_graphql::dataloader::Loader;
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::error::{AppError, AppResult};
 
@@ -125,25 +123,6 @@ where
         }
         Ok(groups)
     }
-}
-
-/// One page of `E` in id order, after the row with id `after`, at most
-/// `limit + 1` rows so that the caller can tell whether another page follows.
-pub async fn page_by_id<E>(
-    db: &DatabaseConnection,
-    id: E::Column,
-    condition: Condition,
-    after: Option<i64>,
-    limit: u64,
-) -> AppResult<Vec<E::Model>>
-where
-    E: EntityTrait,
-{
-    let mut query = E::find().filter(condition);
-    if let Some(after) = after {
-        query = query.filter(id.gt(after));
-    }
-    Ok(query.order_by_asc(id).limit(limit + 1).all(db).await?)
 }
 
 /// How many rows of `E` match `condition`.
