@@ -35,18 +35,21 @@ query Calendar($asOf: Date, $from: Date, $to: Date, $withinDays: Int,
                   thresholds: $thresholds, filter: $filter) {
     from
     to
-    events {
-      kind date daysRemaining rag
-      contract { reference }
-      grantRound { name }
-      currentEndDate maximumEndDate
+    eventPage(first: 100) {
+      totalCount
+      nodes {
+        kind date daysRemaining rag
+        contract { reference }
+        grantRound { name }
+        currentEndDate maximumEndDate
+      }
     }
   }
 }"#;
 
 /// Each event as one line: "date KIND subject days RAG".
 fn lines(data: &Value) -> Vec<String> {
-    data["renewalCalendar"]["events"]
+    data["renewalCalendar"]["eventPage"]["nodes"]
         .as_array()
         .expect("events")
         .iter()
@@ -124,7 +127,13 @@ const SIX_MONTHS: [&str; 5] = [
 #[tokio::test]
 async fn example_six_months_from_2026_11_23() {
     let app = TestApp::demo().await;
-    let data = app.example("renewal_calendar").await;
+    let mut data = app.example("renewal_calendar").await;
+    let page = data["renewalCalendar"]["eventPage"]
+        .as_object_mut()
+        .expect("eventPage");
+    let page_info = page.remove("pageInfo").expect("pageInfo");
+    assert_eq!(page_info["hasNextPage"], false, "{page_info}");
+    assert!(page_info["endCursor"].is_string(), "{page_info}");
     let sarc =
         json!({ "reference": "WYCA-SARC-2023", "provider": { "name": "Mountain Healthcare" } });
     let cara =
@@ -155,7 +164,7 @@ async fn example_six_months_from_2026_11_23() {
             "to": "2027-05-25",
             "redWithinDays": 60,
             "amberWithinDays": 120,
-            "events": [
+            "eventPage": { "totalCount": 5, "nodes": [
                 decision,
                 sarc_event(
                     "EQUALITY_IMPACT_ASSESSMENT_REVIEW", "2027-01-31", 69, "AMBER",
@@ -177,7 +186,7 @@ async fn example_six_months_from_2026_11_23() {
                     "currentEndDate": "2027-03-31", "maximumEndDate": "2027-03-31",
                     "summary": "WYCA-CARA-2022: the contract ends on 2027-03-31; no extension remains",
                 },
-            ],
+            ]},
         }})
     );
     // The default look-ahead is the same six months.
@@ -211,7 +220,7 @@ async fn the_sarc_decision_lapses_after_its_decide_by_date() {
             "2027-03-31 CONTRACT_EXPIRES WYCA-CARA-2022 89 AMBER",
         ]
     );
-    let sarc_expiry = &data["renewalCalendar"]["events"][2];
+    let sarc_expiry = &data["renewalCalendar"]["eventPage"]["nodes"][2];
     assert_eq!(sarc_expiry["currentEndDate"], "2027-03-31");
     assert_eq!(sarc_expiry["maximumEndDate"], "2027-03-31");
 }
@@ -315,18 +324,18 @@ async fn an_explicit_window_includes_past_dates_as_red() {
             "2023-11-30 CONTRACT_EXPIRES VRP-TOC-2023 182 GREEN",
         ]
     );
-    let round = &data["renewalCalendar"]["events"][2];
+    let round = &data["renewalCalendar"]["eventPage"]["nodes"][2];
     assert_eq!(round["contract"], Value::Null);
     assert_eq!(round["currentEndDate"], Value::Null);
     let summary = app
         .data(
             r#"{ renewalCalendar(asOf: "2023-06-01", withinDays: 9,
-                   filter: { kinds: [GRANT_ROUND_CLOSES] }) { events { summary } } }"#,
+                   filter: { kinds: [GRANT_ROUND_CLOSES] }) { eventPage { nodes { summary } } } }"#,
             json!({}),
         )
         .await;
     assert_eq!(
-        summary["renewalCalendar"]["events"],
+        summary["renewalCalendar"]["eventPage"]["nodes"],
         json!([{ "summary": "Mayor's Safer Communities Fund, Grant Round 4: applications close on 2023-06-10" }])
     );
     // One day shorter and the round falls outside.
@@ -497,4 +506,68 @@ async fn the_calendar_reads_through_the_date_indexes() {
     let plan = sqlite_plan(&app, rounds).await;
     assert!(plan.contains("grant_rounds_closes_on"), "{plan}");
     assert!(!plan.contains("SCAN"), "{plan}");
+}
+
+#[tokio::test]
+async fn pages_follow_the_calendar_order_without_gaps_or_repeats() {
+    let app = TestApp::demo().await;
+    let window = json!({ "asOf": "2022-01-01", "from": "2022-01-01", "to": "2031-12-31" });
+    let all = calendar(&app, window.clone()).await;
+    assert!(all.len() > 10, "{all:?}");
+    const PAGE: &str = r#"
+    query Page($after: String) {
+      renewalCalendar(asOf: "2022-01-01", from: "2022-01-01", to: "2031-12-31") {
+        eventPage(first: 3, after: $after) {
+          totalCount
+          pageInfo { hasNextPage hasPreviousPage endCursor }
+          nodes { kind date daysRemaining rag contract { reference } grantRound { name }
+                  currentEndDate maximumEndDate }
+        }
+        events { kind date }
+      }
+    }"#;
+    let mut paged = Vec::new();
+    let mut after = Value::Null;
+    let mut pages = 0;
+    loop {
+        let data = app.data(PAGE, json!({ "after": after })).await;
+        let calendar = &data["renewalCalendar"];
+        let page = &calendar["eventPage"];
+        assert_eq!(page["totalCount"], all.len(), "{page}");
+        assert_eq!(page["pageInfo"]["hasPreviousPage"], pages > 0, "{page}");
+        // The deprecated list still answers, with every event.
+        assert_eq!(calendar["events"].as_array().unwrap().len(), all.len());
+        let as_calendar = json!({ "renewalCalendar": { "eventPage": { "nodes": page["nodes"] } } });
+        paged.extend(lines(&as_calendar));
+        pages += 1;
+        if page["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(paged, all);
+    assert_eq!(pages, all.len().div_ceil(3));
+
+    // A cursor belongs to the calendar's order; a made-up one is refused.
+    let bad = app
+        .graphql(PAGE, json!({ "after": "bm90LWEtY3Vyc29y" }))
+        .await;
+    assert_eq!(
+        bad["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{bad}"
+    );
+    // Page sizes are bounded as in every list.
+    let too_big = app
+        .graphql(
+            r#"{ renewalCalendar(asOf: "2026-11-23") { eventPage(first: 101) { totalCount } } }"#,
+            json!({}),
+        )
+        .await;
+    assert!(
+        too_big["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("first:"),
+        "{too_big}"
+    );
 }

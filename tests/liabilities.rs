@@ -303,11 +303,12 @@ async fn random_dataset_matches_a_naive_fold_to_the_penny() {
         let label = format!("{year}-{:02}", (year + 1) % 100);
         statements.store(0, Ordering::SeqCst);
         let got = app.data(QUERY, json!({ "year": label })).await;
-        // Contracts, their shares, the paying organisations: whatever the
-        // number of contracts (from a handful to hundreds a year).
+        // The data version (the result cache's key), then contracts, their
+        // shares, the paying organisations: whatever the number of contracts
+        // (from a handful to hundreds a year).
         assert_eq!(
             statements.load(Ordering::SeqCst),
-            3,
+            4,
             "{label}: SQL statements"
         );
         let got = answer_of(&got["costShareLiabilities"]);
@@ -320,6 +321,17 @@ async fn random_dataset_matches_a_naive_fold_to_the_penny() {
     assert!(
         checked.0 > 2_000 && checked.1 > 5_000,
         "{checked:?} checked"
+    );
+    // Asked again with no write in between, a year is served from the
+    // result cache: one statement, the data version, and the same answer.
+    let (&year, want) = expected.iter().next().unwrap();
+    let label = format!("{year}-{:02}", (year + 1) % 100);
+    statements.store(0, Ordering::SeqCst);
+    let again = app.data(QUERY, json!({ "year": label })).await;
+    assert_eq!(statements.load(Ordering::SeqCst), 1, "{label}: cached");
+    assert_eq!(
+        answer_of(&again["costShareLiabilities"]).payers,
+        want.payers
     );
 
     // Narrowing to one commissioner gives exactly its entry of the whole.

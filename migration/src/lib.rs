@@ -7,6 +7,7 @@ mod m20260101_000001_domain;
 mod m20260101_000002_spend_attributions;
 mod m20260101_000003_safe_writes;
 mod m20260101_000004_api_keys;
+mod m20260101_000005_data_version;
 
 /// Every migration of commtrack, oldest first.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260101_000002_spend_attributions::Migration),
             Box::new(m20260101_000003_safe_writes::Migration),
             Box::new(m20260101_000004_api_keys::Migration),
+            Box::new(m20260101_000005_data_version::Migration),
         ]
     }
 }

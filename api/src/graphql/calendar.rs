@@ -3,10 +3,12 @@
 //! `domain::calendar`; the reads in `store::calendar`.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_graphql::{Context, Enum, InputObject, Object};
 use chrono::NaiveDate;
 use entity::{contract, extension_option, grant_round};
+use sea_orm::DatabaseConnection;
 
 use crate::domain::calendar::{
     self as rules, CalendarError, ContractDates, Event, EventKind, RagThresholds, Window,
@@ -16,7 +18,8 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::contracts::{recorded_state, Contract, ExtensionOption};
 use crate::graphql::filter::IdFilter;
 use crate::graphql::grants::GrantRound;
-use crate::graphql::loaders::{database, load_required, loaders};
+use crate::graphql::loaders::{cached, database, load_required, loaders, Loaders};
+use crate::graphql::pagination::{sorted_page, KeyValue, Page};
 use crate::graphql::scalars::Date;
 use crate::graphql::today;
 use crate::store::calendar::{contracts_with_events, rounds_closing, Scope};
@@ -120,7 +123,7 @@ pub struct RenewalCalendar {
     as_of: NaiveDate,
     window: Window,
     thresholds: RagThresholds,
-    events: Vec<RenewalEvent>,
+    events: Arc<Vec<RenewalEvent>>,
 }
 
 /// The calendar as asked for: the window and thresholds applied, and the events.
@@ -149,18 +152,53 @@ impl RenewalCalendar {
     }
     /// The events in the window, by date; events on the same day in the order
     /// of `RenewalEventKind`, then by contract or round.
-    async fn events(&self) -> &[RenewalEvent] {
-        &self.events
+    #[graphql(
+        deprecation = "Unbounded: a national calendar holds thousands of events. Use `eventPage`."
+    )]
+    async fn events(&self) -> Vec<RenewalEvent> {
+        self.events.to_vec()
+    }
+    /// The events in the window a page at a time, in the order of `events`:
+    /// by date; on the same day in the order of `RenewalEventKind`, then by
+    /// contract or round. `totalCount` is the number of events in the window.
+    async fn event_page(
+        &self,
+        #[graphql(desc = "How many events (1 to 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor (an edge's `cursor`).")] after: Option<String>,
+    ) -> async_graphql::Result<Page<RenewalEvent>> {
+        Ok(sorted_page(
+            &self.events,
+            event_key,
+            (EVENT_ORDER, 4),
+            first,
+            after.as_deref(),
+        )?)
     }
 }
 
+/// The ordering of calendar events, as named in their cursors.
+const EVENT_ORDER: &str = "DATE:A,KIND:A,SUBJECT:A,OPTION:A";
+
+/// An event's place in the calendar's order (`rules::sort_events`).
+fn event_key(event: &RenewalEvent) -> Vec<KeyValue> {
+    let e = &event.event;
+    vec![
+        KeyValue::D(e.date),
+        KeyValue::I(e.kind as i64),
+        KeyValue::I(e.subject_id),
+        KeyValue::I(e.option_sequence.map_or(-1, i64::from)),
+    ]
+}
+
 /// What an event is about.
+#[derive(Clone)]
 enum Subject {
     Contract(contract::Model),
     Round(grant_round::Model),
 }
 
 /// One dated event about a contract or a grant round.
+#[derive(Clone)]
 pub struct RenewalEvent {
     event: Event,
     as_of: NaiveDate,
@@ -303,7 +341,13 @@ impl CalendarQuery {
                 "FundingStream",
             )?,
         };
-        let events = calendar_events(ctx, as_of, window, thresholds, &kinds, &scope).await?;
+        let db = database(ctx)?;
+        let loaders = loaders(ctx)?;
+        let key = format!("calendar {as_of} {window:?} {thresholds:?} {kinds:?} {scope:?}");
+        let events = cached(ctx, key, || {
+            calendar_events(db, loaders, as_of, window, thresholds, &kinds, &scope)
+        })
+        .await?;
         Ok(RenewalCalendar {
             as_of,
             window,
@@ -373,20 +417,20 @@ fn ids(filter: &Option<IdFilter>, field: &str, type_name: &str) -> AppResult<Opt
 /// Reads the candidate rows (one statement each for contracts, grant rounds
 /// and the contracts' options), lets the domain derive the events, and sorts them.
 async fn calendar_events(
-    ctx: &Context<'_>,
+    db: &DatabaseConnection,
+    loaders: &Loaders,
     as_of: NaiveDate,
     window: Window,
     thresholds: RagThresholds,
     kinds: &[EventKind],
     scope: &Scope,
 ) -> AppResult<Vec<RenewalEvent>> {
-    let db = database(ctx)?;
     let contracts = contracts_with_events(db, window, as_of, kinds, scope).await?;
     let rounds = rounds_closing(db, window, kinds, scope).await?;
     let options = if contracts.is_empty() {
         HashMap::new()
     } else {
-        loaders(ctx)?
+        loaders
             .options_by_contract
             .load_many(contracts.iter().map(|c| c.id))
             .await?

@@ -4,14 +4,17 @@
 //! `store::liabilities`.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_graphql::{Context, Enum, Object, SimpleObject, ID};
+use sea_orm::DatabaseConnection;
 
 use crate::domain::liabilities::{year_liabilities, ContractPart, ContractValue};
+use crate::domain::FinancialYear;
 use crate::error::{AppError, AppResult};
 use crate::graphql::contracts::Contract;
 use crate::graphql::filter::row_id;
-use crate::graphql::loaders::database;
+use crate::graphql::loaders::{cached, database};
 use crate::graphql::organisations::Organisation;
 use crate::graphql::scalars::{DecimalScalar, FinancialYearScalar, Money};
 use crate::store::liabilities::{contract_inputs, year_rows};
@@ -39,7 +42,7 @@ impl From<ContractValue> for ContractValueBasis {
 }
 
 /// One contract behind a commissioner's liability for the year.
-#[derive(SimpleObject)]
+#[derive(SimpleObject, Clone)]
 pub struct ContractLiability {
     /// The contract.
     pub contract: Contract,
@@ -62,29 +65,78 @@ pub struct ContractLiability {
     pub amount: Option<Money>,
 }
 
+/// One paying organisation's figures, as computed (and cached) once.
+struct Payer {
+    organisation: entity::organisation::Model,
+    total: i64,
+    contracts: Vec<ContractLiability>,
+}
+
+/// A year's liabilities, as computed (and cached) once for every caller.
+struct YearLiabilities {
+    total: i64,
+    payers: Vec<Payer>,
+}
+
 /// What one commissioner owes for the financial year.
-#[derive(SimpleObject)]
 pub struct CommissionerLiability {
+    year: Arc<YearLiabilities>,
+    index: usize,
+}
+
+impl CommissionerLiability {
+    fn payer(&self) -> &Payer {
+        &self.year.payers[self.index]
+    }
+}
+
+/// What one commissioner owes for the financial year.
+#[Object]
+impl CommissionerLiability {
     /// The paying organisation.
-    pub commissioner: Organisation,
+    async fn commissioner(&self) -> Organisation {
+        Organisation(self.payer().organisation.clone())
+    }
     /// The sum of `amount` over its contracts (contracts with no value add
     /// nothing). Additive across commissioners.
-    pub total: Money,
+    async fn total(&self) -> Money {
+        Money::from_pence(self.payer().total)
+    }
     /// The contracts behind the total, by reference.
-    pub contracts: Vec<ContractLiability>,
+    async fn contracts(&self) -> Vec<ContractLiability> {
+        self.payer().contracts.clone()
+    }
 }
 
 /// What commissioners owe for a financial year under their contracts'
 /// cost-sharing splits.
-#[derive(SimpleObject)]
 pub struct CostShareLiabilities {
+    financial_year: FinancialYearScalar,
+    year: Arc<YearLiabilities>,
+}
+
+/// What commissioners owe for a financial year under their contracts'
+/// cost-sharing splits.
+#[Object]
+impl CostShareLiabilities {
     /// The financial year.
-    pub financial_year: FinancialYearScalar,
+    async fn financial_year(&self) -> FinancialYearScalar {
+        self.financial_year
+    }
     /// The sum of the listed commissioners' totals: with no `commissioner`
     /// argument, the value for the year of every contract that records one.
-    pub total: Money,
+    async fn total(&self) -> Money {
+        Money::from_pence(self.year.total)
+    }
     /// Each paying commissioner, by name.
-    pub commissioners: Vec<CommissionerLiability>,
+    async fn commissioners(&self) -> Vec<CommissionerLiability> {
+        (0..self.year.payers.len())
+            .map(|index| CommissionerLiability {
+                year: Arc::clone(&self.year),
+                index,
+            })
+            .collect()
+    }
 }
 
 /// Queries about what commissioners owe.
@@ -127,40 +179,54 @@ impl LiabilityQuery {
         let only = commissioner
             .map(|id| row_id("commissioner", &id, "Organisation"))
             .transpose()?;
-        let rows = year_rows(database(ctx)?, year, only).await?;
-        let payers = year_liabilities(year, &contract_inputs(&rows)?)
-            .map_err(|err| AppError::internal(format!("{}: {err}", err.code())))?;
-        let mut payers: HashMap<i64, _> = payers.into_iter().map(|p| (p.party, p)).collect();
-        let contracts: HashMap<i64, &entity::contract::Model> =
-            rows.contracts.iter().map(|c| (c.id, c)).collect();
-        let mut total = 0i64;
-        let mut commissioners = Vec::new();
-        // Organisations come in name order; only those that pay are listed.
-        for organisation in rows.organisations {
-            let Some(payer) = payers.remove(&organisation.id) else {
-                continue;
-            };
-            total = total.checked_add(payer.total).ok_or_else(too_large)?;
-            let parts = payer
-                .parts
-                .into_iter()
-                .map(|part| contract_liability(part, &contracts))
-                .collect::<AppResult<_>>()?;
-            commissioners.push(CommissionerLiability {
-                commissioner: Organisation(organisation),
-                total: Money::from_pence(payer.total),
-                contracts: parts,
-            });
-        }
-        if only.is_none() && !payers.is_empty() {
-            return Err(AppError::internal("a paying organisation was not loaded").into());
-        }
+        let db = database(ctx)?;
+        let key = format!("liabilities {year} {only:?}");
+        let year = cached(ctx, key, || year_liabilities_of(db, year, only)).await?;
         Ok(CostShareLiabilities {
             financial_year,
-            total: Money::from_pence(total),
-            commissioners,
+            year,
         })
     }
+}
+
+/// Works out a year's liabilities from the stored rows.
+async fn year_liabilities_of(
+    db: &DatabaseConnection,
+    year: FinancialYear,
+    only: Option<i64>,
+) -> AppResult<YearLiabilities> {
+    let rows = year_rows(db, year, only).await?;
+    let payers = year_liabilities(year, &contract_inputs(&rows)?)
+        .map_err(|err| AppError::internal(format!("{}: {err}", err.code())))?;
+    let mut payers: HashMap<i64, _> = payers.into_iter().map(|p| (p.party, p)).collect();
+    let contracts: HashMap<i64, &entity::contract::Model> =
+        rows.contracts.iter().map(|c| (c.id, c)).collect();
+    let mut total = 0i64;
+    let mut listed = Vec::new();
+    // Organisations come in name order; only those that pay are listed.
+    for organisation in rows.organisations {
+        let Some(payer) = payers.remove(&organisation.id) else {
+            continue;
+        };
+        total = total.checked_add(payer.total).ok_or_else(too_large)?;
+        let parts = payer
+            .parts
+            .into_iter()
+            .map(|part| contract_liability(part, &contracts))
+            .collect::<AppResult<_>>()?;
+        listed.push(Payer {
+            organisation,
+            total: payer.total,
+            contracts: parts,
+        });
+    }
+    if only.is_none() && !payers.is_empty() {
+        return Err(AppError::internal("a paying organisation was not loaded"));
+    }
+    Ok(YearLiabilities {
+        total,
+        payers: listed,
+    })
 }
 
 fn too_large() -> AppError {

@@ -3,6 +3,7 @@
 //! query. The loaders keep no cache, so a write is visible to the next read.
 //! They only serve data that is the same for every caller.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::dataloader::DataLoader;
@@ -11,6 +12,7 @@ use entity::*;
 use sea_orm::DatabaseConnection;
 
 use crate::error::{AppError, AppResult};
+use crate::store::cache::ResultCache;
 use crate::store::fetch::{ById, ByParent};
 
 /// A loader by id.
@@ -304,6 +306,21 @@ pub fn loaders<'a>(ctx: &Context<'a>) -> AppResult<&'a Loaders> {
 pub fn database<'a>(ctx: &Context<'a>) -> AppResult<&'a DatabaseConnection> {
     ctx.data::<DatabaseConnection>()
         .map_err(|_| AppError::internal("the schema was built without a database"))
+}
+
+/// The result of an expensive read (see `store::cache`): held until any
+/// write changes the data, computed by `compute` otherwise. `key` names the
+/// read and every input that changes its answer.
+pub async fn cached<T, F, Fut>(ctx: &Context<'_>, key: String, compute: F) -> AppResult<Arc<T>>
+where
+    T: Send + Sync + 'static,
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = AppResult<T>>,
+{
+    let cache = ctx
+        .data::<ResultCache>()
+        .map_err(|_| AppError::internal("the schema was built without its result cache"))?;
+    cache.get_or_compute(database(ctx)?, key, compute).await
 }
 
 /// Loads one row by id that must exist (a foreign key guarantees it).

@@ -73,15 +73,18 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, mutations::MutationRoot, Emp
 /// 1 ms, long enough to gather one level of a page (and of concurrent requests).
 pub const DEFAULT_LOADER_DELAY: std::time::Duration = std::time::Duration::from_millis(1);
 
-/// The schema ready to serve, with its database pool and shared loaders
-/// (which batch for `loader_delay`), introspection and suggestions as `options` say.
+/// The schema ready to serve, with its database pool, shared loaders
+/// (which batch for `loader_delay`) and result cache, introspection and suggestions as `options` say.
 pub fn build_schema(
     db: DatabaseConnection,
     loader_delay: std::time::Duration,
     options: limits::SchemaOptions,
 ) -> CommtrackSchema {
     let loaders = loaders::Loaders::new(&db, loader_delay);
-    let mut builder = schema_builder().data(db).data(loaders);
+    let mut builder = schema_builder()
+        .data(db)
+        .data(loaders)
+        .data(crate::store::cache::ResultCache::default());
     if !options.introspection {
         builder = builder
             .disable_introspection()

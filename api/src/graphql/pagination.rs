@@ -60,7 +60,7 @@ impl CursorType for KeyCursor {
 }
 
 /// One value of a sort key, as carried in a cursor.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum KeyValue {
     /// An integer (ids, amounts in pence, years).
     I(i64),
@@ -268,6 +268,43 @@ where
     Ok(connection)
 }
 
+/// A page of items computed and sorted in memory (the renewal calendar's
+/// events), with the same keyset cursors as database pages: `key` gives an
+/// item's sort key (`keys` values long), unique and ascending across
+/// `items`, and `signature` names the ordering. A page continues strictly after the cursor's key, so
+/// it neither skips nor repeats items when the list changes between pages.
+pub fn sorted_page<T>(
+    items: &[T],
+    key: impl Fn(&T) -> Vec<KeyValue>,
+    (signature, keys): (&str, usize),
+    first: Option<i32>,
+    after: Option<&str>,
+) -> AppResult<Page<T>>
+where
+    T: OutputType + Clone,
+{
+    let limit = page_size(first)? as usize;
+    let start = match after {
+        Some(cursor) => {
+            let values = decode(cursor, signature, keys)?;
+            items.partition_point(|item| key(item) <= values)
+        }
+        None => 0,
+    };
+    let end = items.len().min(start + limit);
+    let total = items.len() as u64;
+    let extras = ConnectionExtras {
+        count: Arc::new(move || Box::pin(async move { Ok(total) })),
+    };
+    let mut connection = Connection::with_additional_fields(start > 0, end < items.len(), extras);
+    connection.edges.extend(
+        items[start..end]
+            .iter()
+            .map(|item| Edge::new(encode(signature, key(item)), item.clone())),
+    );
+    Ok(connection)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,6 +320,26 @@ mod tests {
         assert!(decode(&cursor.0, "START_DATE:D,ID:A", 2).is_err());
         assert!(decode("garbage!", "ID:A", 1).is_err());
         assert!(decode(&URL_SAFE_NO_PAD.encode("{}"), "ID:A", 1).is_err());
+    }
+
+    #[test]
+    fn sorted_pages_continue_after_the_cursor_key() {
+        let items: Vec<i32> = (1..=45).map(|n| n * 2).collect();
+        let key = |n: &i32| vec![KeyValue::I(i64::from(*n))];
+        let first = sorted_page(&items, key, ("N:A", 1), Some(20), None).unwrap();
+        assert_eq!(first.edges.len(), 20);
+        assert!(first.has_next_page && !first.has_previous_page);
+        let cursor = first.edges.last().unwrap().cursor.0.clone();
+        let second = sorted_page(&items, key, ("N:A", 1), Some(20), Some(&cursor)).unwrap();
+        assert_eq!(second.edges.first().unwrap().node, 42);
+        // The item under the cursor is gone: the next page still starts after it.
+        let fewer: Vec<i32> = items.iter().copied().filter(|&n| n != 40).collect();
+        let third = sorted_page(&fewer, key, ("N:A", 1), Some(100), Some(&cursor)).unwrap();
+        assert_eq!(third.edges.first().unwrap().node, 42);
+        assert_eq!(third.edges.len(), 25);
+        assert!(!third.has_next_page && third.has_previous_page);
+        assert!(sorted_page(&items, key, ("M:A", 1), None, Some(&cursor)).is_err());
+        assert!(sorted_page(&items, key, ("N:A", 1), Some(0), None).is_err());
     }
 
     #[test]

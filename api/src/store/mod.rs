@@ -9,7 +9,9 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 pub mod aggregates;
 pub mod api_keys;
+pub mod cache;
 pub mod calendar;
+pub mod data_version;
 pub mod fetch;
 pub mod liabilities;
 pub mod writes;
@@ -88,7 +90,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
     options
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10))
-        .sqlx_logging(false);
+        // Statements are logged at debug level (`COMMTRACK_LOG=sqlx=debug`
+        // shows them), and any statement slower than half a second as a warning.
+        .sqlx_logging(true)
+        .sqlx_logging_level(log::LevelFilter::Debug)
+        .sqlx_slow_statements_logging_settings(log::LevelFilter::Warn, Duration::from_millis(500));
     match backend {
         Backend::Sqlite => {
             options

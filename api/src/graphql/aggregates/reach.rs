@@ -12,7 +12,7 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::filter::{
     combine, DateFilter, EnumFilter, FinancialYearFilter, IdFilter, StringFilter, MAX_IN_VALUES,
 };
-use crate::graphql::loaders::{database, loaders};
+use crate::graphql::loaders::{cached, database, loaders};
 use crate::graphql::organisations::{Area, Theme};
 use crate::graphql::reach::{Aggregation, Indicator, IndicatorUnit};
 use crate::graphql::scalars::{decimal_from_e4, DecimalScalar, FinancialYearScalar, Qualifier};
@@ -368,20 +368,23 @@ impl ReachSummary {
     }
     /// Every matching observation counted once, whatever the grouping.
     async fn totals(&self, ctx: &Context<'_>) -> async_graphql::Result<ReachMeasures> {
-        Ok(reach_totals(database(ctx)?, self.condition.clone())
-            .await?
-            .into())
+        let db = database(ctx)?;
+        let key = format!("reach.totals {:?}", self.condition);
+        let totals = cached(ctx, key, || reach_totals(db, self.condition.clone())).await?;
+        Ok(Measures::clone(&totals).into())
     }
     /// One group per distinct key, sorted by the keys in `groupBy` order
     /// (years and ids ascending, units by name, null last); empty when not grouped.
     async fn groups(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ReachGroup>> {
         let dims: Vec<ReachDim> = self.group_by.iter().map(|&g| g.into()).collect();
-        let groups = reach_groups(database(ctx)?, self.condition.clone(), &dims).await?;
+        let db = database(ctx)?;
+        let key = format!("reach.groups {:?} {dims:?}", self.condition);
+        let groups = cached(ctx, key, || reach_groups(db, self.condition.clone(), &dims)).await?;
         Ok(groups
-            .into_iter()
+            .iter()
             .map(|g| ReachGroup {
-                key: ReachGroupKey(g.key),
-                measures: g.measures.into(),
+                key: ReachGroupKey(g.key.clone()),
+                measures: g.measures.clone().into(),
             })
             .collect())
     }

@@ -8,7 +8,7 @@ use super::{count, qualifier};
 use crate::domain::aggregates::sum_bound;
 use crate::error::{AppError, AppResult};
 use crate::graphql::filter::{combine, EnumFilter, FinancialYearFilter, IdFilter, MoneyFilter};
-use crate::graphql::loaders::{database, loaders};
+use crate::graphql::loaders::{cached, database, loaders};
 use crate::graphql::organisations::{Area, Organisation, Theme};
 use crate::graphql::scalars::{FinancialYearScalar, Money, Qualifier};
 use crate::graphql::services::{FundingStream, Service};
@@ -393,20 +393,23 @@ impl SpendSummary {
     /// Every matching line counted once, whatever the grouping. Additive
     /// across disjoint filters.
     async fn totals(&self, ctx: &Context<'_>) -> async_graphql::Result<SpendMeasures> {
-        Ok(spend_totals(database(ctx)?, self.condition.clone())
-            .await?
-            .into())
+        let db = database(ctx)?;
+        let key = format!("spend.totals {:?}", self.condition);
+        let totals = cached(ctx, key, || spend_totals(db, self.condition.clone())).await?;
+        Ok(Measures::clone(&totals).into())
     }
     /// One group per distinct key, sorted by the keys in `groupBy` order
     /// (years and ids ascending, null last); empty when not grouped.
     async fn groups(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SpendGroup>> {
         let dims: Vec<SpendDim> = self.group_by.iter().map(|&g| g.into()).collect();
-        let groups = spend_groups(database(ctx)?, self.condition.clone(), &dims).await?;
+        let db = database(ctx)?;
+        let key = format!("spend.groups {:?} {dims:?}", self.condition);
+        let groups = cached(ctx, key, || spend_groups(db, self.condition.clone(), &dims)).await?;
         Ok(groups
-            .into_iter()
+            .iter()
             .map(|g| SpendGroup {
-                key: SpendGroupKey(g.key),
-                measures: g.measures.into(),
+                key: SpendGroupKey(g.key.clone()),
+                measures: g.measures.clone().into(),
             })
             .collect())
     }

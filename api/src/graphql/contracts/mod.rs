@@ -123,6 +123,7 @@ pub struct EqualityImpactAssessment {
 }
 
 /// A contract: a service delivered by a provider for a lead commissioner.
+#[derive(Clone)]
 pub struct Contract(pub contract::Model);
 
 impl Contract {

@@ -1,0 +1,71 @@
+//! A cache of expensive read results (aggregates, liabilities, the renewal
+//! calendar) that can never serve stale data: every entry is keyed by the
+//! data version it was computed under (`store::data_version`), and each
+//! lookup first reads the current version, one indexed single-row read. A
+//! write anywhere, through any server instance, raises the version in its own
+//! transaction, so the next lookup misses and recomputes.
+//!
+//! Concurrent lookups of the same missing key wait for one computation
+//! instead of each running it, which keeps a burst of dashboard requests
+//! from running the same heavy query many times over.
+
+use std::any::Any;
+use std::future::Future;
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use super::data_version;
+use crate::error::{AppError, AppResult};
+
+type Entry = Arc<dyn Any + Send + Sync>;
+
+/// How many results the cache holds by default; the least recently used
+/// beyond this are dropped.
+pub const DEFAULT_CAPACITY: usize = 256;
+
+/// Results of reads keyed by what was asked and the data version.
+pub struct ResultCache {
+    entries: quick_cache::sync::Cache<(i64, String), Entry>,
+}
+
+impl Default for ResultCache {
+    fn default() -> Self {
+        ResultCache::new(DEFAULT_CAPACITY)
+    }
+}
+
+impl ResultCache {
+    /// A cache of at most `capacity` results (at least one).
+    pub fn new(capacity: usize) -> Self {
+        ResultCache {
+            entries: quick_cache::sync::Cache::new(capacity.max(1)),
+        }
+    }
+
+    /// The result for `key` at the current data version, computing it with
+    /// `compute` if it is not held. `key` must name the read and every input
+    /// that changes its answer (distinct reads use distinct prefixes).
+    pub async fn get_or_compute<T, F, Fut>(
+        &self,
+        db: &DatabaseConnection,
+        key: String,
+        compute: F,
+    ) -> AppResult<Arc<T>>
+    where
+        T: Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = AppResult<T>>,
+    {
+        let version = data_version::current(db).await?;
+        let entry = self
+            .entries
+            .get_or_insert_async(&(version, key), async {
+                compute().await.map(|value| Arc::new(value) as Entry)
+            })
+            .await?;
+        entry
+            .downcast::<T>()
+            .map_err(|_| AppError::internal("a cached result of another type under one key"))
+    }
+}
