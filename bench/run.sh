@@ -11,7 +11,8 @@
 # SEED (1), DURATION seconds per query (10), CONCURRENCY (16), THREADS (2),
 # PG_ADMIN_URL (postgres://postgres@127.0.0.1:5432/postgres), PORT (18181),
 # SAMPLES single requests counted for SQL statements (5), QUERIES (a glob),
-# REUSE_DATA=1 to keep an existing generated database.
+# REUSE_DATA=1 to keep an existing generated database, BIN to run another
+# build of commtrack (e.g. to compare two builds on the same data).
 # Results: bench/results/<date>-<backend>-<scale>.tsv, and a Markdown table on stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,8 +31,10 @@ DATA_DIR=bench/data
 mkdir -p "$DATA_DIR" bench/results
 
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk"; exit 1; }
-cargo build --release --quiet
-BIN=target/release/commtrack
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --quiet
+  BIN=target/release/commtrack
+fi
 stamp=$(date -u +%Y-%m-%dT%H%M)
 
 metric() { # the value of a counter on /metrics
