@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Enum, InputObject, Object};
 use chrono::NaiveDate;
-use entity::{contract, extension_option, grant_round};
+use entity::{extension_option, grant_round};
 use sea_orm::DatabaseConnection;
 
 use crate::domain::calendar::{
@@ -22,7 +22,7 @@ use crate::graphql::loaders::{cached, database, load_required, loaders, Loaders}
 use crate::graphql::pagination::{sorted_page, KeyValue, Page};
 use crate::graphql::scalars::Date;
 use crate::graphql::today;
-use crate::store::calendar::{contracts_with_events, rounds_closing, Scope};
+use crate::store::calendar::{contracts_with_events, rounds_closing, CalendarContract, Scope};
 
 /// What happens on a calendar event's date.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -193,7 +193,7 @@ fn event_key(event: &RenewalEvent) -> Vec<KeyValue> {
 /// What an event is about.
 #[derive(Clone)]
 enum Subject {
-    Contract(contract::Model),
+    Contract(CalendarContract),
     Round(grant_round::Model),
 }
 
@@ -229,10 +229,12 @@ impl RenewalEvent {
         self.rag
     }
     /// The contract, for contract events.
-    async fn contract(&self) -> Option<Contract> {
+    async fn contract(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Contract>> {
         match &self.subject {
-            Subject::Contract(c) => Some(Contract(c.clone())),
-            Subject::Round(_) => None,
+            Subject::Contract(c) => Ok(Some(Contract(
+                load_required(&loaders(ctx)?.contracts, c.id).await?,
+            ))),
+            Subject::Round(_) => Ok(None),
         }
     }
     /// The grant round, for `GRANT_ROUND_CLOSES`.
@@ -468,7 +470,7 @@ async fn calendar_events(
     events.retain(|e| kinds.contains(&e.kind));
     rules::sort_events(&mut events);
 
-    let contracts: HashMap<i64, contract::Model> =
+    let contracts: HashMap<i64, CalendarContract> =
         contracts.into_iter().map(|c| (c.id, c)).collect();
     let rounds: HashMap<i64, grant_round::Model> = rounds.into_iter().map(|r| (r.id, r)).collect();
     events

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, Object, SimpleObject, ID};
+use async_graphql::{Context, Enum, Object, ID};
 use sea_orm::DatabaseConnection;
 
 use crate::domain::liabilities::{year_liabilities, ContractPart, ContractValue};
@@ -14,7 +14,7 @@ use crate::domain::FinancialYear;
 use crate::error::{AppError, AppResult};
 use crate::graphql::contracts::Contract;
 use crate::graphql::filter::row_id;
-use crate::graphql::loaders::{cached, database};
+use crate::graphql::loaders::{cached, database, load_required, loaders};
 use crate::graphql::organisations::Organisation;
 use crate::graphql::scalars::{DecimalScalar, FinancialYearScalar, Money};
 use crate::store::liabilities::{contract_inputs, year_rows};
@@ -42,27 +42,45 @@ impl From<ContractValue> for ContractValueBasis {
 }
 
 /// One contract behind a commissioner's liability for the year.
-#[derive(SimpleObject, Clone)]
-pub struct ContractLiability {
+#[derive(Clone)]
+pub struct ContractLiability(ContractPart);
+
+/// One contract behind a commissioner's liability for the year.
+#[Object]
+impl ContractLiability {
     /// The contract.
-    pub contract: Contract,
+    async fn contract(&self, ctx: &Context<'_>) -> async_graphql::Result<Contract> {
+        Ok(Contract(
+            load_required(&loaders(ctx)?.contracts, self.0.contract).await?,
+        ))
+    }
     /// The whole contract's value for the financial year, rounded half up to
     /// the penny (see `costShareLiabilities`); null when the contract records
     /// no value.
-    pub value_for_year: Option<Money>,
+    async fn value_for_year(&self) -> Option<Money> {
+        self.0.value_for_year.map(Money::from_pence)
+    }
     /// Which recorded value `valueForYear` comes from.
-    pub value_basis: ContractValueBasis,
+    async fn value_basis(&self) -> ContractValueBasis {
+        self.0.basis.into()
+    }
     /// Days of the contract's current term inside the financial year.
-    pub days_in_year: i64,
+    async fn days_in_year(&self) -> i64 {
+        self.0.days
+    }
     /// This commissioner's share of the whole contract as a percentage,
     /// exact: the product of its share and the shares above it in the split
     /// (50% of 40% is `"20"`), added up over every branch where it pays; 100
     /// when the contract has no cost shares and it is the lead commissioner.
-    pub percentage_of_contract: DecimalScalar,
+    async fn percentage_of_contract(&self) -> DecimalScalar {
+        DecimalScalar(self.0.fraction.percentage())
+    }
     /// What this commissioner pays of `valueForYear`; null when the contract
     /// records no value. Additive: the amounts of all the commissioners of one
     /// contract add up exactly to its `valueForYear`.
-    pub amount: Option<Money>,
+    async fn amount(&self) -> Option<Money> {
+        self.0.amount.map(Money::from_pence)
+    }
 }
 
 /// One paying organisation's figures, as computed (and cached) once.
@@ -199,8 +217,6 @@ async fn year_liabilities_of(
     let payers = year_liabilities(year, &contract_inputs(&rows)?)
         .map_err(|err| AppError::internal(format!("{}: {err}", err.code())))?;
     let mut payers: HashMap<i64, _> = payers.into_iter().map(|p| (p.party, p)).collect();
-    let contracts: HashMap<i64, &entity::contract::Model> =
-        rows.contracts.iter().map(|c| (c.id, c)).collect();
     let mut total = 0i64;
     let mut listed = Vec::new();
     // Organisations come in name order; only those that pay are listed.
@@ -209,15 +225,10 @@ async fn year_liabilities_of(
             continue;
         };
         total = total.checked_add(payer.total).ok_or_else(too_large)?;
-        let parts = payer
-            .parts
-            .into_iter()
-            .map(|part| contract_liability(part, &contracts))
-            .collect::<AppResult<_>>()?;
         listed.push(Payer {
             organisation,
             total: payer.total,
-            contracts: parts,
+            contracts: payer.parts.into_iter().map(ContractLiability).collect(),
         });
     }
     if only.is_none() && !payers.is_empty() {
@@ -231,21 +242,4 @@ async fn year_liabilities_of(
 
 fn too_large() -> AppError {
     AppError::internal("the year's total liabilities do not fit in 64-bit pence")
-}
-
-fn contract_liability(
-    part: ContractPart,
-    contracts: &HashMap<i64, &entity::contract::Model>,
-) -> AppResult<ContractLiability> {
-    let contract = contracts
-        .get(&part.contract)
-        .ok_or_else(|| AppError::internal(format!("contract {} was not loaded", part.contract)))?;
-    Ok(ContractLiability {
-        contract: Contract((*contract).clone()),
-        value_for_year: part.value_for_year.map(Money::from_pence),
-        value_basis: part.basis.into(),
-        days_in_year: part.days,
-        percentage_of_contract: DecimalScalar(part.fraction.percentage()),
-        amount: part.amount.map(Money::from_pence),
-    })
 }

@@ -11,13 +11,30 @@ use entity::enums::{ContractRecordStatus, OptionState};
 use entity::{contract, cost_share, extension_option, grant_programme, grant_round, service};
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Select,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect, Select,
 };
 
 use crate::domain::calendar::{EventKind, Window};
 use crate::error::AppResult;
 
 /// Who and what the calendar is narrowed to, as row ids; `None` means any.
+/// The columns of a contract its calendar events come from: a national
+/// six-month window holds thousands of contracts, so only these are loaded.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct CalendarContract {
+    /// The contract's id.
+    pub id: i64,
+    /// Its reference, for the events' summaries.
+    pub reference: String,
+    /// The first day of the term.
+    pub start_date: NaiveDate,
+    /// The length of the initial term.
+    pub initial_term_months: i32,
+    /// When its Equality Impact Assessment is due for review.
+    pub eia_review_date: Option<NaiveDate>,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Scope {
     /// A contract's lead commissioner or any organisation sharing its cost
@@ -107,6 +124,14 @@ pub fn contracts_query(
     }
     Some(
         contract::Entity::find()
+            .select_only()
+            .columns([
+                C::Id,
+                C::Reference,
+                C::StartDate,
+                C::InitialTermMonths,
+                C::EiaReviewDate,
+            ])
             .filter(condition)
             .order_by_asc(C::Id),
     )
@@ -149,9 +174,9 @@ pub async fn contracts_with_events(
     as_of: NaiveDate,
     kinds: &[EventKind],
     scope: &Scope,
-) -> AppResult<Vec<contract::Model>> {
+) -> AppResult<Vec<CalendarContract>> {
     match contracts_query(window, as_of, kinds, scope) {
-        Some(query) => Ok(query.all(db).await?),
+        Some(query) => Ok(query.into_model::<CalendarContract>().all(db).await?),
         None => Ok(Vec::new()),
     }
 }

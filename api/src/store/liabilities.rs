@@ -5,20 +5,44 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use entity::{contract, cost_share, organisation};
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect,
+};
 
 use crate::domain::liabilities::{ContractInput, ContractValue, ShareRow};
 use crate::domain::{FinancialYear, SharePpm};
 use crate::error::{AppError, AppResult};
+
+/// The columns of a contract the liabilities rule reads: a national year
+/// holds tens of thousands of contracts, so only these are loaded.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct ContractRow {
+    /// The contract's id.
+    pub id: i64,
+    /// Its reference, the order of every list of contracts.
+    pub reference: String,
+    /// Who pays when there is no split.
+    pub lead_commissioner_id: i64,
+    /// The first day of the term.
+    pub start_date: NaiveDate,
+    /// The last day of the term, exercised options included.
+    pub current_end_date: NaiveDate,
+    /// The annual value, pence.
+    pub annual_value_pence: Option<i64>,
+    /// The total value, pence.
+    pub total_value_pence: Option<i64>,
+}
 
 /// Everything needed to work out a year's liabilities.
 #[derive(Clone, Debug, Default)]
 pub struct YearRows {
     /// Contracts whose term (start to current end) overlaps the year, by
     /// reference (compared as Unicode code points).
-    pub contracts: Vec<contract::Model>,
+    pub contracts: Vec<ContractRow>,
     /// Their cost shares, all levels, by contract then position.
     pub shares: Vec<cost_share::Model>,
     /// The organisations that may pay: every party to those shares and every
@@ -65,8 +89,20 @@ pub async fn year_rows(
             .cond_where(contracts_condition(year, commissioner))
             .to_owned()
     };
+    use contract::Column as C;
     let mut contracts = contract::Entity::find()
+        .select_only()
+        .columns([
+            C::Id,
+            C::Reference,
+            C::LeadCommissionerId,
+            C::StartDate,
+            C::CurrentEndDate,
+            C::AnnualValuePence,
+            C::TotalValuePence,
+        ])
         .filter(contracts_condition(year, commissioner))
+        .into_model::<ContractRow>()
         .all(db)
         .await?;
     // Ordered here, not by SQL: PostgreSQL's collation would order text

@@ -106,6 +106,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
                         .synchronous(SqliteSynchronous::Normal)
                         .foreign_keys(true)
                         .busy_timeout(Duration::from_secs(5))
+                        // Large sorts and groupings spill to temporary files
+                        // (the OS page cache) rather than the server's heap:
+                        // the bundled SQLite keeps them in memory by default.
+                        .pragma("temp_store", "file")
                 });
         }
         Backend::Postgres => {
