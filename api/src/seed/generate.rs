@@ -21,8 +21,8 @@ use entity::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, TransactionTrait,
 };
 
 use crate::domain::{self, ContractTerm, FinancialYear, TermOption};
@@ -149,7 +149,6 @@ const ID_TABLES: [&str; 15] = [
 ];
 
 async fn advance_sequences(db: &DatabaseConnection) -> AppResult<()> {
-    use sea_orm::ConnectionTrait;
     if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
         for table in ID_TABLES {
             db.execute_unprepared(&format!(
@@ -587,6 +586,10 @@ pub async fn generate(db: &DatabaseConnection, scale: Scale, seed: u64) -> AppRe
     insert_all(db, awards).await?;
     insert_all(db, award_areas).await?;
     advance_sequences(db).await?;
+    // Planner statistics for the new rows: without them PostgreSQL takes the
+    // freshly loaded tables for nearly empty and scans instead of using the
+    // indexes (a 50-contract page went from 32 ms to 0.1 ms).
+    db.execute_unprepared("ANALYZE").await?;
 
     Ok(format!(
         "generated {} organisations, {} services, {} contracts, {} spend lines, {} observations, {} grant awards (seed {seed}) in {:.1}s",
