@@ -275,3 +275,47 @@ async fn sarc_spend_is_attributed_down_the_nested_split_to_the_penny() {
         json!([{ "key": { "commissioner": null }, "sum": { "amount": "1500000.01" }, "count": 1 }])
     );
 }
+
+/// A repeated aggregate question is answered from what the server kept for
+/// the current data version, at the cost of reading that version; a write
+/// from anywhere, even straight into the database, makes it stale at once.
+#[tokio::test]
+async fn repeated_aggregates_are_kept_until_any_write() {
+    use sea_orm::ConnectionTrait;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let statements = Arc::new(AtomicUsize::new(0));
+    let counter = statements.clone();
+    let app = TestApp::start(move |db| {
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        })
+    })
+    .await;
+    api::seed::load_demo(&app.db).await.expect("demo data");
+    let query = r#"{ spendSummary(groupBy: [FINANCIAL_YEAR]) { totals { sum { amount } count } groups { key { financialYear } sum { amount } } } }"#;
+    let first = app.data(query, json!({})).await;
+    statements.store(0, Ordering::SeqCst);
+    let again = app.data(query, json!({})).await;
+    assert_eq!(again, first);
+    assert_eq!(
+        statements.load(Ordering::SeqCst),
+        1,
+        "only the data version"
+    );
+
+    // A write that bypasses commtrack altogether.
+    app.db
+        .execute_unprepared("UPDATE spend_lines SET amount_pence = amount_pence + 1")
+        .await
+        .unwrap();
+    let after = app.data(query, json!({})).await;
+    let count = first["spendSummary"]["totals"]["count"].as_i64().unwrap();
+    let pence = |data: &serde_json::Value| {
+        let amount = data["spendSummary"]["totals"]["sum"]["amount"]
+            .as_str()
+            .unwrap();
+        amount.replace('.', "").parse::<i64>().unwrap()
+    };
+    assert_eq!(pence(&after), pence(&first) + count, "{after}");
+}

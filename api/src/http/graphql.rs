@@ -163,6 +163,19 @@ async fn execute(
 ) -> Response {
     let media = Media::accepted(headers);
     let request_id = reply::request_id(headers);
+    let kept = match state.answers.key(&graphql, principal.as_ref()).await {
+        Ok(key) => key,
+        Err(error) => {
+            tracing::warn!(
+                ?error,
+                "cannot read the data version; answering without the cache"
+            );
+            None
+        }
+    };
+    if let Some(answer) = kept.as_deref().and_then(|key| state.answers.get(key)) {
+        return ok_reply(answer.to_string(), media, None);
+    }
     let mut graphql = graphql.data(RequestId(request_id.clone()));
     if let Some(principal) = principal {
         graphql = graphql.data(principal);
@@ -185,17 +198,30 @@ async fn execute(
                 .to_owned()
         })
     };
-    let status = if refused_before_execution && media == Media::GraphqlResponse {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    let mut reply = (status, body).into_response();
+    if refused_before_execution && media == Media::GraphqlResponse {
+        let mut reply = (StatusCode::BAD_REQUEST, body).into_response();
+        set_headers(&mut reply, media, Some(response.http_headers));
+        return reply;
+    }
+    if let (Some(key), true) = (kept, response.errors.is_empty()) {
+        state.answers.keep(key, body.as_str().into());
+    }
+    ok_reply(body, media, Some(response.http_headers))
+}
+
+fn ok_reply(body: String, media: Media, headers: Option<HeaderMap>) -> Response {
+    let mut reply = (StatusCode::OK, body).into_response();
+    set_headers(&mut reply, media, headers);
+    reply
+}
+
+fn set_headers(reply: &mut Response, media: Media, headers: Option<HeaderMap>) {
     let reply_headers = reply.headers_mut();
-    reply_headers.extend(response.http_headers);
+    if let Some(headers) = headers {
+        reply_headers.extend(headers);
+    }
     reply_headers.insert(header::CONTENT_TYPE, media.content_type());
     reply_headers.insert(header::VARY, HeaderValue::from_static("Accept"));
-    reply
 }
 
 fn code_of(error: &ServerError) -> Option<String> {

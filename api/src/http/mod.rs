@@ -27,6 +27,7 @@ use crate::graphql::limits::SchemaOptions;
 use crate::graphql::{build_schema, CommtrackSchema};
 
 pub mod access;
+pub mod answers;
 pub mod graphql;
 pub mod reply;
 
@@ -131,6 +132,8 @@ impl SecurityOptions {
 pub struct AppState {
     /// The schema, with its database and loaders.
     pub schema: CommtrackSchema,
+    /// Kept answers to aggregate queries.
+    pub answers: Arc<answers::Answers>,
 }
 
 /// The application's router over a database.
@@ -151,6 +154,7 @@ pub fn router(
         metrics
     });
     let schema = build_schema(db.clone(), options.loader_delay, security.schema);
+    let answers = Arc::new(answers::Answers::new(db.clone()));
     let access = Arc::new(access::Access::new(db, security));
     let graphql_routes = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
@@ -173,7 +177,7 @@ pub fn router(
     }
     app
         .merge(crate::graphiql::assets_router())
-        .with_state(AppState { schema })
+        .with_state(AppState { schema, answers })
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
