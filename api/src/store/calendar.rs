@@ -9,6 +9,7 @@
 use chrono::NaiveDate;
 use entity::enums::{ContractRecordStatus, OptionState};
 use entity::{contract, cost_share, extension_option, grant_programme, grant_round, service};
+use futures::TryStreamExt;
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
@@ -176,7 +177,12 @@ pub async fn contracts_with_events(
     scope: &Scope,
 ) -> AppResult<Vec<CalendarContract>> {
     match contracts_query(window, as_of, kinds, scope) {
-        Some(query) => Ok(query.into_model::<CalendarContract>().all(db).await?),
+        Some(query) => Ok(query
+            .into_model::<CalendarContract>()
+            .stream(db)
+            .await?
+            .try_collect()
+            .await?),
         None => Ok(Vec::new()),
     }
 }

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use entity::{contract, cost_share, organisation};
+use futures::TryStreamExt;
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
@@ -37,6 +38,23 @@ pub struct ContractRow {
     pub total_value_pence: Option<i64>,
 }
 
+/// The columns of a cost share the liabilities rule reads.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct ShareColumns {
+    /// The share's id.
+    pub id: i64,
+    /// Its contract.
+    pub contract_id: i64,
+    /// The share it splits further, if any.
+    pub parent_id: Option<i64>,
+    /// The paying (or passing-on) organisation.
+    pub organisation_id: i64,
+    /// Its share of the parent, parts per million.
+    pub share_ppm: i32,
+    /// Its order among its siblings.
+    pub position: i32,
+}
+
 /// Everything needed to work out a year's liabilities.
 #[derive(Clone, Debug, Default)]
 pub struct YearRows {
@@ -44,7 +62,7 @@ pub struct YearRows {
     /// reference (compared as Unicode code points).
     pub contracts: Vec<ContractRow>,
     /// Their cost shares, all levels, by contract then position.
-    pub shares: Vec<cost_share::Model>,
+    pub shares: Vec<ShareColumns>,
     /// The organisations that may pay: every party to those shares and every
     /// lead commissioner (or only `commissioner`, when one is asked for), by
     /// name (compared as Unicode code points).
@@ -103,7 +121,9 @@ pub async fn year_rows(
         ])
         .filter(contracts_condition(year, commissioner))
         .into_model::<ContractRow>()
-        .all(db)
+        .stream(db)
+        .await?
+        .try_collect::<Vec<_>>()
         .await?;
     // Ordered here, not by SQL: PostgreSQL's collation would order text
     // differently from SQLite's, and answers must not depend on the backend.
@@ -113,12 +133,25 @@ pub async fn year_rows(
     }
     // Subqueries rather than a list of ids: no bound on the number of
     // parameters, and the database plans the join.
+    use cost_share::Column as S;
     let shares = cost_share::Entity::find()
-        .filter(cost_share::Column::ContractId.in_subquery(matching()))
-        .order_by_asc(cost_share::Column::ContractId)
-        .order_by_asc(cost_share::Column::Position)
-        .order_by_asc(cost_share::Column::Id)
-        .all(db)
+        .select_only()
+        .columns([
+            S::Id,
+            S::ContractId,
+            S::ParentId,
+            S::OrganisationId,
+            S::SharePpm,
+            S::Position,
+        ])
+        .filter(S::ContractId.in_subquery(matching()))
+        .order_by_asc(S::ContractId)
+        .order_by_asc(S::Position)
+        .order_by_asc(S::Id)
+        .into_model::<ShareColumns>()
+        .stream(db)
+        .await?
+        .try_collect::<Vec<_>>()
         .await?;
     let payers = match commissioner {
         Some(party) => Condition::all().add(organisation::Column::Id.eq(party)),
