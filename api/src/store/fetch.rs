@@ -10,6 +10,11 @@ use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilt
 
 use crate::error::{AppError, AppResult};
 
+/// The most keys one statement binds: `load_many` hands a loader every key
+/// at once (a national renewal calendar asks for the options of thousands of
+/// contracts), and SQLite refuses more than 32,766 bound values.
+pub const MAX_KEYS: usize = 1_000;
+
 /// A row with a 64-bit surrogate id.
 pub trait Keyed {
     /// The row's id.
@@ -66,11 +71,15 @@ where
     type Error = AppError;
 
     async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, E::Model>> {
-        let rows = E::find()
-            .filter(self.id.is_in(keys.iter().copied()))
-            .all(&self.db)
-            .await?;
-        Ok(rows.into_iter().map(|row| (row.key(), row)).collect())
+        let mut found = HashMap::with_capacity(keys.len());
+        for chunk in keys.chunks(MAX_KEYS) {
+            let rows = E::find()
+                .filter(self.id.is_in(chunk.iter().copied()))
+                .all(&self.db)
+                .await?;
+            found.extend(rows.into_iter().map(|row| (row.key(), row)));
+        }
+        Ok(found)
     }
 }
 
@@ -111,14 +120,17 @@ where
     type Error = AppError;
 
     async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Vec<E::Model>>> {
-        let mut query = E::find().filter(self.parent.is_in(keys.iter().copied()));
-        for column in &self.order {
-            query = query.order_by_asc(*column);
-        }
         let mut groups: HashMap<i64, Vec<E::Model>> = HashMap::new();
-        for row in query.all(&self.db).await? {
-            if let Some(parent) = (self.parent_of)(&row) {
-                groups.entry(parent).or_default().push(row);
+        // A parent's children all come from the chunk holding it, in order.
+        for chunk in keys.chunks(MAX_KEYS) {
+            let mut query = E::find().filter(self.parent.is_in(chunk.iter().copied()));
+            for column in &self.order {
+                query = query.order_by_asc(*column);
+            }
+            for row in query.all(&self.db).await? {
+                if let Some(parent) = (self.parent_of)(&row) {
+                    groups.entry(parent).or_default().push(row);
+                }
             }
         }
         Ok(groups)
