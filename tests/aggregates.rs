@@ -282,16 +282,8 @@ async fn sarc_spend_is_attributed_down_the_nested_split_to_the_penny() {
 #[tokio::test]
 async fn repeated_aggregates_are_kept_until_any_write() {
     use sea_orm::ConnectionTrait;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Arc;
-    let statements = Arc::new(AtomicUsize::new(0));
-    let counter = statements.clone();
-    let app = TestApp::start(move |db| {
-        db.set_metric_callback(move |_| {
-            counter.fetch_add(1, Ordering::SeqCst);
-        })
-    })
-    .await;
+    use std::sync::atomic::Ordering;
+    let (app, statements) = TestApp::counting_statements().await;
     api::seed::load_demo(&app.db).await.expect("demo data");
     let query = r#"{ spendSummary(groupBy: [FINANCIAL_YEAR]) { totals { sum { amount } count } groups { key { financialYear } sum { amount } } } }"#;
     let first = app.data(query, json!({})).await;

@@ -8,8 +8,7 @@ mod common;
 mod random;
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use common::TestApp;
 use serde_json::{json, Value};
@@ -285,14 +284,7 @@ fn answer_of(result: &Value) -> random::YearAnswer {
 /// the contracts touch equals the naive fold's, to the penny.
 #[tokio::test]
 async fn random_dataset_matches_a_naive_fold_to_the_penny() {
-    let statements = Arc::new(AtomicUsize::new(0));
-    let counter = statements.clone();
-    let app = TestApp::start(move |db| {
-        db.set_metric_callback(move |_| {
-            counter.fetch_add(1, Ordering::SeqCst);
-        })
-    })
-    .await;
+    let (app, statements) = TestApp::counting_statements().await;
     let data = random::Dataset::generate(0x5EED_2024_0425);
     assert!(data.rows() > 2_500, "{} rows", data.rows());
     data.insert(&app.db).await;

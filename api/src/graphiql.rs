@@ -25,7 +25,7 @@
 //!
 //! Wiring (done by the caller, shown for reference):
 //!
-//! ```ignore
+//! ```text
 //! let app = Router::new()
 //!     .route("/graphql", get(|| async { graphiql::page("/graphql") }).post(graphql_handler))
 //!     .merge(graphiql::assets_router());

@@ -5,6 +5,8 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{json, Value};
@@ -37,6 +39,20 @@ impl TestApp {
     /// first adjusted by `configure` (e.g. to count SQL statements).
     pub async fn start(configure: impl FnOnce(&mut DatabaseConnection)) -> TestApp {
         TestApp::start_with(configure, api::http::ServerOptions::default()).await
+    }
+
+    /// A server on an empty, migrated database, and the number of SQL
+    /// statements it has run so far (reset it with `store(0, ...)`).
+    pub async fn counting_statements() -> (TestApp, Arc<AtomicUsize>) {
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counter = statements.clone();
+        let app = TestApp::start(move |db| {
+            db.set_metric_callback(move |_| {
+                counter.fetch_add(1, Ordering::SeqCst);
+            })
+        })
+        .await;
+        (app, statements)
     }
 
     /// Like [`TestApp::start`], with server options.
