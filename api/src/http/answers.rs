@@ -11,6 +11,7 @@
 //! day in Europe/London (the calendar's default `asOf`), the operation, its
 //! variables and its text.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use async_graphql::parser::types::{OperationType, Selection};
@@ -47,6 +48,8 @@ impl quick_cache::Weighter<String, Arc<str>> for Bytes {
 pub struct Answers {
     db: DatabaseConnection,
     kept: quick_cache::sync::Cache<String, Arc<str>, Bytes>,
+    /// The newest data version seen; older answers are dropped when it moves.
+    latest: AtomicI64,
 }
 
 impl Answers {
@@ -55,6 +58,7 @@ impl Answers {
         Answers {
             db,
             kept: quick_cache::sync::Cache::with_weighter(1024, CAPACITY_BYTES, Bytes),
+            latest: AtomicI64::new(i64::MIN),
         }
     }
 
@@ -69,6 +73,9 @@ impl Answers {
             return Ok(None);
         }
         let version = data_version::current(&self.db).await?;
+        if self.latest.fetch_max(version, Ordering::AcqRel) < version {
+            self.kept.clear();
+        }
         let (role, organisation) =
             principal.map_or((None, None), |p| (Some(p.role), p.organisation_id));
         let variables = serde_json::to_string(&request.variables).unwrap_or_default();

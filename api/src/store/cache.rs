@@ -11,6 +11,7 @@
 
 use std::any::Any;
 use std::future::Future;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
@@ -27,6 +28,10 @@ pub const DEFAULT_CAPACITY: usize = 256;
 /// Results of reads keyed by what was asked and the data version.
 pub struct ResultCache {
     entries: quick_cache::sync::Cache<(i64, String), Entry>,
+    /// The newest data version seen: entries of older versions can never be
+    /// served again, so they are dropped as soon as a newer one appears
+    /// rather than left to hold memory until evicted.
+    latest: AtomicI64,
 }
 
 impl Default for ResultCache {
@@ -40,6 +45,7 @@ impl ResultCache {
     pub fn new(capacity: usize) -> Self {
         ResultCache {
             entries: quick_cache::sync::Cache::new(capacity.max(1)),
+            latest: AtomicI64::new(i64::MIN),
         }
     }
 
@@ -58,6 +64,9 @@ impl ResultCache {
         Fut: Future<Output = AppResult<T>>,
     {
         let version = data_version::current(db).await?;
+        if self.latest.fetch_max(version, Ordering::AcqRel) < version {
+            self.entries.clear();
+        }
         let entry = self
             .entries
             .get_or_insert_async(&(version, key), async {
@@ -67,5 +76,69 @@ impl ResultCache {
         entry
             .downcast::<T>()
             .map_err(|_| AppError::internal("a cached result of another type under one key"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::ConnectionTrait;
+
+    use super::ResultCache;
+
+    #[tokio::test]
+    async fn answers_until_a_write_and_drops_older_versions() {
+        let path =
+            std::env::temp_dir().join(format!("commtrack-cache-{}.db", uuid::Uuid::new_v4()));
+        let db = crate::store::open(&format!("sqlite://{}", path.display()))
+            .await
+            .expect("a migrated database");
+        let cache = ResultCache::new(16);
+        let computed = std::sync::atomic::AtomicUsize::new(0);
+        let compute = |n: i32| {
+            computed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            async move { Ok(n) }
+        };
+        assert_eq!(
+            *cache
+                .get_or_compute(&db, "a".into(), || compute(1))
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            *cache
+                .get_or_compute(&db, "a".into(), || compute(2))
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            *cache
+                .get_or_compute(&db, "b".into(), || compute(3))
+                .await
+                .unwrap(),
+            3
+        );
+        assert_eq!(computed.load(std::sync::atomic::Ordering::SeqCst), 2);
+        assert_eq!(cache.entries.len(), 2);
+
+        // Any write to the data raises the version (by trigger).
+        db.execute_unprepared("INSERT INTO themes (name) VALUES ('Cache test')")
+            .await
+            .unwrap();
+        assert_eq!(
+            *cache
+                .get_or_compute(&db, "a".into(), || compute(4))
+                .await
+                .unwrap(),
+            4
+        );
+        assert_eq!(
+            cache.entries.len(),
+            1,
+            "the older version's entries are gone"
+        );
+        drop(db);
+        let _ = std::fs::remove_file(&path);
     }
 }
