@@ -131,9 +131,15 @@ async fn keys(command: KeysCommand) -> Result<ExitCode, String> {
                 ),
                 None => None,
             };
-            let issued = crate::auth::keys::create(&db, &args.name, args.role, organisation_id)
-                .await
-                .map_err(|e| app_error("cannot create the key", &e))?;
+            let key_use = if args.calendar_only {
+                crate::auth::keys::KeyUse::CalendarFeed
+            } else {
+                crate::auth::keys::KeyUse::Everywhere
+            };
+            let issued =
+                crate::auth::keys::create(&db, &args.name, args.role, organisation_id, key_use)
+                    .await
+                    .map_err(|e| app_error("cannot create the key", &e))?;
             eprintln!(
                 "created key {} ({}, {}); it is shown only this once:",
                 issued.row.id, issued.row.name, args.role
@@ -149,7 +155,7 @@ async fn keys(command: KeysCommand) -> Result<ExitCode, String> {
             let keys = crate::store::api_keys::list(&db)
                 .await
                 .map_err(|e| app_error("cannot list the keys", &e))?;
-            println!("id\tprefix\trole\tname\torganisation\tcreated\tstatus");
+            println!("id\tprefix\trole\tname\torganisation\tcreated\tstatus\tuse");
             for listing in keys {
                 let key = listing.key;
                 let status = match key.revoked_at {
@@ -157,13 +163,14 @@ async fn keys(command: KeysCommand) -> Result<ExitCode, String> {
                     None => "active".to_owned(),
                 };
                 println!(
-                    "{}\tct_{}\t{}\t{}\t{}\t{}\t{status}",
+                    "{}\tct_{}\t{}\t{}\t{}\t{}\t{status}\t{}",
                     key.id,
                     key.prefix,
                     crate::auth::keys::from_stored(key.role),
                     key.name,
                     listing.organisation.as_deref().unwrap_or("-"),
                     key.created_at.format("%Y-%m-%dT%H:%M:%SZ"),
+                    if key.calendar_only { "calendar" } else { "api" },
                 );
             }
             Ok(ExitCode::SUCCESS)

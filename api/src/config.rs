@@ -126,6 +126,10 @@ pub struct KeysCreateArgs {
     /// The organisation (exact name) a commissioner key writes for.
     #[arg(long)]
     pub organisation: Option<String>,
+    /// A key for the iCalendar feed only (`GET /calendar.ics?key=...`): it
+    /// travels in URLs, so it reads the feed and nothing else. Viewer only.
+    #[arg(long)]
+    pub calendar_only: bool,
 }
 
 /// Flags of `keys revoke`.

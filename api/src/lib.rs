@@ -5,6 +5,7 @@
 //! - [`store`]: database access and transactions.
 //! - [`graphql`]: the schema: types, scalars, loaders, pagination.
 //! - [`http`]: the axum router and its middleware.
+//! - [`feed`]: the renewal calendar as an iCalendar feed.
 //! - [`seed`]: the demo dataset.
 //! - [`cli`] and [`config`]: the `commtrack` command.
 
@@ -13,6 +14,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod feed;
 pub mod graphiql;
 pub mod graphql;
 pub mod http;

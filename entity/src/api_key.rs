@@ -17,6 +17,8 @@ pub struct Model {
     pub role: ApiKeyRole,
     /// The organisation a commissioner key writes for (commissioner keys only).
     pub organisation_id: Option<i64>,
+    /// A key that may read only the iCalendar feed (it travels in URLs).
+    pub calendar_only: bool,
     pub created_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,
 }

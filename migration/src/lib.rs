@@ -9,6 +9,7 @@ mod m20260101_000003_safe_writes;
 mod m20260101_000004_api_keys;
 mod m20260101_000005_data_version;
 mod m20260101_000006_list_indexes;
+mod m20260101_000007_calendar_keys;
 
 /// Every migration of commtrack, oldest first.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260101_000004_api_keys::Migration),
             Box::new(m20260101_000005_data_version::Migration),
             Box::new(m20260101_000006_list_indexes::Migration),
+            Box::new(m20260101_000007_calendar_keys::Migration),
         ]
     }
 }

@@ -165,10 +165,30 @@ impl TestApp {
             ),
             None => None,
         };
-        api::auth::keys::create(&self.db, &format!("test {role}"), role, organisation_id)
-            .await
-            .expect("create a key")
-            .key
+        api::auth::keys::create(
+            &self.db,
+            &format!("test {role}"),
+            role,
+            organisation_id,
+            api::auth::keys::KeyUse::Everywhere,
+        )
+        .await
+        .expect("create a key")
+        .key
+    }
+
+    /// A new calendar key: a viewer key that opens only the iCalendar feed.
+    pub async fn calendar_key(&self) -> String {
+        api::auth::keys::create(
+            &self.db,
+            "test calendar",
+            api::auth::Role::Viewer,
+            None,
+            api::auth::keys::KeyUse::CalendarFeed,
+        )
+        .await
+        .expect("create a calendar key")
+        .key
     }
 
     /// A new viewer key.

@@ -51,13 +51,27 @@ pub enum Refusal {
     Revoked,
 }
 
+/// Where a key may be used.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum KeyUse {
+    /// Everywhere its role allows.
+    #[default]
+    Everywhere,
+    /// Only the iCalendar feed (`GET /calendar.ics`), which takes its key in
+    /// the URL: such a key ends up in calendar apps and logs, so it opens
+    /// nothing else. Only viewer keys may be calendar keys.
+    CalendarFeed,
+}
+
 /// Creates a key called `name` with `role` (and, for a commissioner, the
-/// organisation it writes for) and returns it: the only time it is shown.
+/// organisation it writes for), usable where `key_use` says, and returns it:
+/// the only time it is shown.
 pub async fn create(
     db: &impl ConnectionTrait,
     name: &str,
     role: Role,
     organisation_id: Option<i64>,
+    key_use: KeyUse,
 ) -> AppResult<IssuedKey> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
@@ -87,6 +101,12 @@ pub async fn create(
         }
         _ => {}
     }
+    if key_use == KeyUse::CalendarFeed && role != Role::Viewer {
+        return Err(AppError::bad_input(
+            "KEY_CALENDAR_ROLE",
+            "role: a calendar key reads only the calendar feed, so its role is viewer",
+        ));
+    }
     let prefix = random_hex(PREFIX_BYTES);
     let secret = random_hex(SECRET_BYTES);
     let row = store::insert(
@@ -97,6 +117,7 @@ pub async fn create(
             secret_sha256: sha256_hex(&secret),
             role: to_stored(role),
             organisation_id,
+            calendar_only: key_use == KeyUse::CalendarFeed,
             created_at: Utc::now(),
         },
     )
@@ -140,6 +161,11 @@ pub fn principal_of(row: &api_key::Model) -> Principal {
         name: format!("key {} ({})", row.id, row.name),
         role: from_stored(row.role),
         organisation_id: row.organisation_id,
+        key_use: if row.calendar_only {
+            KeyUse::CalendarFeed
+        } else {
+            KeyUse::Everywhere
+        },
     }
 }
 

@@ -69,6 +69,8 @@ pub struct Principal {
     pub role: Role,
     /// The organisation a commissioner key belongs to.
     pub organisation_id: Option<i64>,
+    /// Where the caller's key may be used.
+    pub key_use: keys::KeyUse,
 }
 
 impl Principal {
@@ -79,6 +81,7 @@ impl Principal {
             name: "anonymous".to_owned(),
             role: Role::Viewer,
             organisation_id: None,
+            key_use: keys::KeyUse::Everywhere,
         }
     }
 }
@@ -149,6 +152,7 @@ mod tests {
             name: "test".to_owned(),
             role,
             organisation_id,
+            key_use: keys::KeyUse::Everywhere,
         }
     }
 

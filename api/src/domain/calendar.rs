@@ -233,6 +233,22 @@ impl EventKind {
         EventKind::EqualityImpactAssessmentReview,
         EventKind::GrantRoundCloses,
     ];
+
+    /// The kind's name where it is written out (the GraphQL enum, feed URLs).
+    pub fn code(self) -> &'static str {
+        match self {
+            EventKind::ExtensionDecisionDue => "EXTENSION_DECISION_DUE",
+            EventKind::InitialTermEnds => "INITIAL_TERM_ENDS",
+            EventKind::ContractExpires => "CONTRACT_EXPIRES",
+            EventKind::EqualityImpactAssessmentReview => "EQUALITY_IMPACT_ASSESSMENT_REVIEW",
+            EventKind::GrantRoundCloses => "GRANT_ROUND_CLOSES",
+        }
+    }
+
+    /// The kind named `code` (as [`EventKind::code`] writes it).
+    pub fn from_code(code: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|kind| kind.code() == code)
+    }
 }
 
 /// One dated event about a contract or grant round (`subject_id`).
@@ -677,5 +693,14 @@ mod tests {
             ),
             "Mayor's Safer Communities Fund, Grant Round 4: applications close on 2023-06-10"
         );
+    }
+
+    #[test]
+    fn kinds_are_named_by_their_codes() {
+        for kind in EventKind::ALL {
+            assert_eq!(EventKind::from_code(kind.code()), Some(kind));
+        }
+        assert_eq!(EventKind::from_code("extension_decision_due"), None);
+        assert_eq!(EventKind::from_code(""), None);
     }
 }

@@ -2,27 +2,21 @@
 //! with days remaining and a RAG status. The rules are in
 //! `domain::calendar`; the reads in `store::calendar`.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, InputObject, Object};
 use chrono::NaiveDate;
-use entity::{extension_option, grant_round};
-use sea_orm::DatabaseConnection;
 
-use crate::domain::calendar::{
-    self as rules, CalendarError, ContractDates, Event, EventKind, RagThresholds, Window,
-};
-use crate::domain::{ContractTerm, TermOption};
+use crate::domain::calendar::{self as rules, CalendarError, EventKind, RagThresholds, Window};
 use crate::error::{AppError, AppResult};
-use crate::graphql::contracts::{recorded_state, Contract, ExtensionOption};
+use crate::graphql::contracts::{Contract, ExtensionOption};
 use crate::graphql::filter::IdFilter;
 use crate::graphql::grants::GrantRound;
-use crate::graphql::loaders::{cached, database, load_required, loaders, Loaders};
+use crate::graphql::loaders::{cached, database, load_required, loaders};
 use crate::graphql::pagination::{sorted_page, KeyValue, Page};
 use crate::graphql::scalars::Date;
 use crate::graphql::today;
-use crate::store::calendar::{contracts_with_events, rounds_closing, CalendarContract, Scope};
+use crate::store::calendar::{self, DatedEvent, Scope, Subject};
 
 /// What happens on a calendar event's date.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -181,7 +175,7 @@ const EVENT_ORDER: &str = "DATE:A,KIND:A,SUBJECT:A,OPTION:A";
 
 /// An event's place in the calendar's order (`rules::sort_events`).
 fn event_key(event: &RenewalEvent) -> Vec<KeyValue> {
-    let e = &event.event;
+    let e = &event.dated.event;
     vec![
         KeyValue::D(e.date),
         KeyValue::I(e.kind as i64),
@@ -190,23 +184,12 @@ fn event_key(event: &RenewalEvent) -> Vec<KeyValue> {
     ]
 }
 
-/// What an event is about.
-#[derive(Clone)]
-enum Subject {
-    Contract(CalendarContract),
-    Round(grant_round::Model),
-}
-
 /// One dated event about a contract or a grant round.
 #[derive(Clone)]
 pub struct RenewalEvent {
-    event: Event,
+    dated: DatedEvent,
     as_of: NaiveDate,
     rag: RagStatus,
-    subject: Subject,
-    option: Option<extension_option::Model>,
-    /// The current and maximum end dates, for contract events.
-    ends: Option<(NaiveDate, NaiveDate)>,
 }
 
 /// One dated event about a contract or a grant round.
@@ -214,15 +197,15 @@ pub struct RenewalEvent {
 impl RenewalEvent {
     /// What happens.
     async fn kind(&self) -> RenewalEventKind {
-        self.event.kind.into()
+        self.dated.event.kind.into()
     }
     /// The day it happens.
     async fn date(&self) -> Date {
-        Date(self.event.date)
+        Date(self.dated.event.date)
     }
     /// Days from `asOf` to `date`: 0 on the day, negative once past.
     async fn days_remaining(&self) -> i64 {
-        self.event.days_remaining(self.as_of)
+        self.dated.event.days_remaining(self.as_of)
     }
     /// How urgent it is under the calendar's thresholds; past dates are RED.
     async fn rag(&self) -> RagStatus {
@@ -230,7 +213,7 @@ impl RenewalEvent {
     }
     /// The contract, for contract events.
     async fn contract(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Contract>> {
-        match &self.subject {
+        match &self.dated.subject {
             Subject::Contract(c) => Ok(Some(Contract(
                 load_required(&loaders(ctx)?.contracts, c.id).await?,
             ))),
@@ -239,30 +222,30 @@ impl RenewalEvent {
     }
     /// The grant round, for `GRANT_ROUND_CLOSES`.
     async fn grant_round(&self) -> Option<GrantRound> {
-        match &self.subject {
+        match &self.dated.subject {
             Subject::Round(r) => Some(GrantRound(r.clone())),
             Subject::Contract(_) => None,
         }
     }
     /// The option to decide, for `EXTENSION_DECISION_DUE`.
     async fn extension_option(&self) -> Option<ExtensionOption> {
-        self.option.clone().map(ExtensionOption)
+        self.dated.option.clone().map(ExtensionOption)
     }
     /// For contract events, when the contract ends as of `asOf` if no further
     /// option is exercised ("what if we do nothing").
     async fn current_end_date(&self) -> Option<Date> {
-        self.ends.map(|(current, _)| Date(current))
+        self.dated.ends.map(|(current, _)| Date(current))
     }
     /// For contract events, when the contract would end as of `asOf` if every
     /// option still available were exercised ("what if we extend").
     async fn maximum_end_date(&self) -> Option<Date> {
-        self.ends.map(|(_, maximum)| Date(maximum))
+        self.dated.ends.map(|(_, maximum)| Date(maximum))
     }
     /// One plain-English line, e.g. "WYCA-SARC-2023: decide by 2026-12-31
     /// whether to exercise extension option 1 (36 months); if it is not
     /// exercised the contract ends on 2027-03-31".
     async fn summary(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
-        let subject = match &self.subject {
+        let subject = match &self.dated.subject {
             Subject::Contract(c) => c.reference.clone(),
             Subject::Round(r) => {
                 let programme =
@@ -272,11 +255,15 @@ impl RenewalEvent {
         };
         let facts = rules::SummaryFacts {
             subject: &subject,
-            option_months: self.option.as_ref().map(|o| o.length_months.max(0) as u32),
-            current_end: self.ends.map(|(current, _)| current),
-            maximum_end: self.ends.map(|(_, maximum)| maximum),
+            option_months: self
+                .dated
+                .option
+                .as_ref()
+                .map(|o| o.length_months.max(0) as u32),
+            current_end: self.dated.ends.map(|(current, _)| current),
+            maximum_end: self.dated.ends.map(|(_, maximum)| maximum),
         };
-        Ok(rules::summary(&self.event, &facts))
+        Ok(rules::summary(&self.dated.event, &facts))
     }
 }
 
@@ -344,10 +331,17 @@ impl CalendarQuery {
             )?,
         };
         let db = database(ctx)?;
-        let loaders = loaders(ctx)?;
         let key = format!("calendar {as_of} {window:?} {thresholds:?} {kinds:?} {scope:?}");
-        let events = cached(ctx, key, || {
-            calendar_events(db, loaders, as_of, window, thresholds, &kinds, &scope)
+        let events = cached(ctx, key, || async {
+            Ok(calendar::events(db, as_of, window, &kinds, &scope)
+                .await?
+                .into_iter()
+                .map(|dated| RenewalEvent {
+                    rag: thresholds.rag(dated.event.days_remaining(as_of)).into(),
+                    dated,
+                    as_of,
+                })
+                .collect::<Vec<_>>())
         })
         .await?;
         Ok(RenewalCalendar {
@@ -416,102 +410,16 @@ fn ids(filter: &Option<IdFilter>, field: &str, type_name: &str) -> AppResult<Opt
     filter.ids(field, type_name)
 }
 
-/// Reads the candidate rows (one statement each for contracts, grant rounds
-/// and the contracts' options), lets the domain derive the events, and sorts them.
-async fn calendar_events(
-    db: &DatabaseConnection,
-    loaders: &Loaders,
-    as_of: NaiveDate,
-    window: Window,
-    thresholds: RagThresholds,
-    kinds: &[EventKind],
-    scope: &Scope,
-) -> AppResult<Vec<RenewalEvent>> {
-    let contracts = contracts_with_events(db, window, as_of, kinds, scope).await?;
-    let rounds = rounds_closing(db, window, kinds, scope).await?;
-    let options = if contracts.is_empty() {
-        HashMap::new()
-    } else {
-        loaders
-            .options_by_contract
-            .load_many(contracts.iter().map(|c| c.id))
-            .await?
-    };
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_graphql::resolver_utils::EnumType;
 
-    let mut events = Vec::new();
-    let mut ends = HashMap::new();
-    for c in &contracts {
-        let rows = options.get(&c.id).map(Vec::as_slice).unwrap_or_default();
-        let terms: Vec<TermOption> = rows.iter().map(term_option).collect();
-        let term = ContractTerm {
-            start: c.start_date,
-            initial_term_months: c.initial_term_months.max(0) as u32,
-        };
-        let dates = ContractDates {
-            id: c.id,
-            term,
-            options: &terms,
-            eia_review: c.eia_review_date,
-        };
-        events.extend(rules::contract_events(&dates, as_of, window));
-        ends.insert(
-            c.id,
-            (
-                term.current_end(&terms, as_of),
-                term.maximum_end(&terms, as_of),
-            ),
-        );
-    }
-    events.extend(
-        rounds
-            .iter()
-            .filter_map(|r| rules::round_event(r.id, r.closes_on, window)),
-    );
-    events.retain(|e| kinds.contains(&e.kind));
-    rules::sort_events(&mut events);
-
-    let contracts: HashMap<i64, CalendarContract> =
-        contracts.into_iter().map(|c| (c.id, c)).collect();
-    let rounds: HashMap<i64, grant_round::Model> = rounds.into_iter().map(|r| (r.id, r)).collect();
-    events
-        .into_iter()
-        .map(|event| {
-            let days = event.days_remaining(as_of);
-            let (subject, option, ends) = if event.kind == EventKind::GrantRoundCloses {
-                let round = rounds.get(&event.subject_id).cloned();
-                (round.map(Subject::Round), None, None)
-            } else {
-                let contract = contracts.get(&event.subject_id).cloned();
-                let option = event.option_sequence.and_then(|seq| {
-                    options
-                        .get(&event.subject_id)?
-                        .iter()
-                        .find(|o| o.sequence.max(0) as u32 == seq)
-                        .cloned()
-                });
-                let ends = ends.get(&event.subject_id).copied();
-                (contract.map(Subject::Contract), option, ends)
-            };
-            let subject = subject.ok_or_else(|| {
-                AppError::internal("calendar event without its contract or round")
-            })?;
-            Ok(RenewalEvent {
-                event,
-                as_of,
-                rag: thresholds.rag(days).into(),
-                subject,
-                option,
-                ends,
-            })
-        })
-        .collect()
-}
-
-fn term_option(option: &extension_option::Model) -> TermOption {
-    TermOption {
-        sequence: option.sequence.max(0) as u32,
-        length_months: option.length_months.max(0) as u32,
-        decide_by: option.decide_by,
-        state: recorded_state(option.state),
+    /// Feed URLs name kinds by `EventKind::code`: the same names as here.
+    #[test]
+    fn the_schema_names_kinds_by_their_codes() {
+        for item in RenewalEventKind::items() {
+            assert_eq!(EventKind::from(item.value).code(), item.name);
+        }
     }
 }

@@ -24,7 +24,7 @@ use sea_orm::DatabaseConnection;
 
 use super::reply::{self, Media};
 use super::SecurityOptions;
-use crate::auth::keys::{self, Refusal};
+use crate::auth::keys::{self, KeyUse, Refusal};
 use crate::auth::Principal;
 
 /// How often (in checks) idle rate-limit entries are dropped, so that a
@@ -83,10 +83,22 @@ enum Verdict {
     Refused(&'static str),
 }
 
-/// Middleware: authenticate, rate-limit, and pass the [`Principal`] on.
+/// Which way a request comes in, which decides where its key may be and
+/// which keys may pass.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Door {
+    /// The API: the key in `Authorization` only; calendar keys stay out.
+    Api,
+    /// The iCalendar feed: calendar clients cannot send headers, so the key
+    /// may also come as the `key` query parameter; calendar keys pass.
+    CalendarFeed,
+}
+
+/// Middleware for the API: authenticate, rate-limit, and pass the
+/// [`Principal`] on.
 pub async fn authenticate(
     State(access): State<std::sync::Arc<Access>>,
-    mut request: Request,
+    request: Request,
     next: Next,
 ) -> Response {
     if request.method() == Method::GET
@@ -94,13 +106,27 @@ pub async fn authenticate(
     {
         return next.run(request).await;
     }
+    admit(&access, request, next, Door::Api).await
+}
+
+/// Middleware for the iCalendar feed: like [`authenticate`], but the key may
+/// be the `key` query parameter, and calendar keys are accepted.
+pub async fn authenticate_feed(
+    State(access): State<std::sync::Arc<Access>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    admit(&access, request, next, Door::CalendarFeed).await
+}
+
+async fn admit(access: &Access, mut request: Request, next: Next, door: Door) -> Response {
     let media = Media::accepted(request.headers());
     let request_id = reply::request_id(request.headers());
     let address = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(address)| address.ip());
-    let verdict = match credentials(&request) {
+    let verdict = match credentials(&request, door) {
         Credentials::Missing if access.public_read => Verdict::Caller(Principal::anonymous()),
         Credentials::Missing => Verdict::Refused("no key"),
         Credentials::OtherScheme => Verdict::Refused("Authorization is not a Bearer key"),
@@ -151,6 +177,18 @@ pub async fn authenticate(
         return response;
     }
     match verdict {
+        Verdict::Caller(principal)
+            if door == Door::Api && principal.key_use == KeyUse::CalendarFeed =>
+        {
+            tracing::warn!(caller = %principal.name, "request refused: calendar key");
+            reply::error(
+                StatusCode::FORBIDDEN,
+                "FORBIDDEN",
+                "this is a calendar key: it opens only GET /calendar.ics",
+                None,
+                media,
+            )
+        }
         Verdict::Caller(principal) => {
             request.extensions_mut().insert(principal);
             next.run(request).await
@@ -179,9 +217,12 @@ enum Credentials {
     Key(String),
 }
 
-fn credentials(request: &Request) -> Credentials {
+fn credentials(request: &Request, door: Door) -> Credentials {
     let Some(value) = request.headers().get(header::AUTHORIZATION) else {
-        return Credentials::Missing;
+        return match door {
+            Door::CalendarFeed => query_key(request.uri().query().unwrap_or_default()),
+            Door::Api => Credentials::Missing,
+        };
     };
     let Ok(value) = value.to_str() else {
         return Credentials::OtherScheme;
@@ -192,5 +233,16 @@ fn credentials(request: &Request) -> Credentials {
             Credentials::Key(key.trim().to_owned())
         }
         _ => Credentials::OtherScheme,
+    }
+}
+
+/// The `key` query parameter of a feed URL. Given twice, the request is
+/// refused rather than one of them picked.
+fn query_key(query: &str) -> Credentials {
+    let mut keys = form_urlencoded::parse(query.as_bytes()).filter(|(name, _)| name == "key");
+    match (keys.next(), keys.next()) {
+        (None, _) => Credentials::Missing,
+        (Some((_, key)), None) => Credentials::Key(key.trim().to_owned()),
+        (Some(_), Some(_)) => Credentials::OtherScheme,
     }
 }

@@ -28,6 +28,7 @@ use crate::graphql::{build_schema, CommtrackSchema};
 
 pub mod access;
 pub mod answers;
+pub mod calendar;
 pub mod graphql;
 pub mod reply;
 
@@ -134,6 +135,8 @@ pub struct AppState {
     pub schema: CommtrackSchema,
     /// Kept answers to aggregate queries.
     pub answers: Arc<answers::Answers>,
+    /// The database, for the routes outside GraphQL (feeds, exports).
+    pub db: DatabaseConnection,
 }
 
 /// The application's router over a database.
@@ -155,12 +158,22 @@ pub fn router(
     });
     let schema = build_schema(db.clone(), options.loader_delay, security.schema);
     let answers = Arc::new(answers::Answers::new(db.clone()));
-    let access = Arc::new(access::Access::new(db, security));
+    let access = Arc::new(access::Access::new(db.clone(), security));
     let graphql_routes = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
-        .route_layer(middleware::from_fn_with_state(access, access::authenticate));
+        .route_layer(middleware::from_fn_with_state(
+            access.clone(),
+            access::authenticate,
+        ));
+    let feed_routes = Router::new()
+        .route("/calendar.ics", get(calendar::feed))
+        .route_layer(middleware::from_fn_with_state(
+            access,
+            access::authenticate_feed,
+        ));
     let mut app = Router::new()
         .merge(graphql_routes)
+        .merge(feed_routes)
         .route("/healthz", get(healthz));
     if let Some(metrics) = metrics {
         let served = metrics.clone();
@@ -177,7 +190,11 @@ pub fn router(
     }
     app
         .merge(crate::graphiql::assets_router())
-        .with_state(AppState { schema, answers })
+        .with_state(AppState {
+            schema,
+            answers,
+            db,
+        })
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::REQUEST_ID;
+use crate::error::AppError;
 
 /// The GraphQL-over-HTTP media type.
 pub const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json; charset=utf-8";
@@ -88,6 +89,15 @@ pub fn error(
     if let Some(id) = request_id {
         extensions["requestId"] = json!(id);
     }
+    respond(status, message, extensions, media)
+}
+
+fn respond(
+    status: StatusCode,
+    message: &str,
+    extensions: serde_json::Value,
+    media: Media,
+) -> Response {
     let body = json!({ "errors": [{ "message": message, "extensions": extensions }] });
     (
         status,
@@ -95,6 +105,28 @@ pub fn error(
         body.to_string(),
     )
         .into_response()
+}
+
+/// An [`AppError`] as an HTTP answer outside GraphQL (feeds, exports):
+/// the status that fits its code, the code in `extensions.code`, the rule of
+/// a bad input in `extensions.rule`, and the request id. An internal error's
+/// detail is logged here and never sent.
+pub fn app_error(err: &AppError, request_id: &str, media: Media) -> Response {
+    let status = match err {
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::BadInput { .. } => StatusCode::BAD_REQUEST,
+        AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::Internal(detail) => {
+            tracing::error!(%detail, "internal error");
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+    };
+    let mut extensions = json!({ "code": err.code(), "requestId": request_id });
+    if let AppError::BadInput { code: rule, .. } = err {
+        extensions["rule"] = json!(rule);
+    }
+    respond(status, err.message(), extensions, media)
 }
 
 /// Middleware: a request still running after `limit` is abandoned with a 504

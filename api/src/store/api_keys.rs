@@ -26,6 +26,8 @@ pub struct NewKey {
     pub role: ApiKeyRole,
     /// The organisation of a commissioner key.
     pub organisation_id: Option<i64>,
+    /// Whether the key may read only the iCalendar feed.
+    pub calendar_only: bool,
     /// When it was created.
     pub created_at: DateTime<Utc>,
 }
@@ -58,6 +60,7 @@ pub async fn insert(db: &impl ConnectionTrait, key: NewKey) -> AppResult<api_key
         secret_sha256: Set(key.secret_sha256),
         role: Set(key.role),
         organisation_id: Set(key.organisation_id),
+        calendar_only: Set(key.calendar_only),
         created_at: Set(key.created_at),
         revoked_at: Set(None),
         ..Default::default()

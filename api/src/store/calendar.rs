@@ -6,6 +6,9 @@
 //! decided by `domain::calendar`; these queries only keep the rest of the
 //! table out of memory.
 
+use std::collections::HashMap;
+
+use async_graphql::dataloader::Loader;
 use chrono::NaiveDate;
 use entity::enums::{ContractRecordStatus, OptionState};
 use entity::{contract, cost_share, extension_option, grant_programme, grant_round, service};
@@ -16,8 +19,11 @@ use sea_orm::{
     QueryOrder, QuerySelect, Select,
 };
 
-use crate::domain::calendar::{EventKind, Window};
-use crate::error::AppResult;
+use crate::domain::calendar::{self as rules, ContractDates, Event, EventKind, Window};
+use crate::domain::{ContractTerm, TermOption};
+use crate::error::{AppError, AppResult};
+use crate::store::fetch::ByParent;
+use crate::store::writes::terms::term_option;
 
 /// Who and what the calendar is narrowed to, as row ids; `None` means any.
 /// The columns of a contract its calendar events come from: a national
@@ -201,4 +207,121 @@ pub async fn rounds_closing(
         Some(query) => Ok(query.all(db).await?),
         None => Ok(Vec::new()),
     }
+}
+
+/// What a calendar event is about.
+#[derive(Clone, Debug)]
+pub enum Subject {
+    /// A contract event.
+    Contract(CalendarContract),
+    /// A grant round closing.
+    Round(grant_round::Model),
+}
+
+/// One calendar event with the rows it is about: what every view of the
+/// calendar (GraphQL, the iCalendar feed) shows.
+#[derive(Clone, Debug)]
+pub struct DatedEvent {
+    /// The event as the domain derived it.
+    pub event: Event,
+    /// The contract or round.
+    pub subject: Subject,
+    /// The option to decide, for `ExtensionDecisionDue`.
+    pub option: Option<extension_option::Model>,
+    /// For contract events, the current and maximum end dates as of the
+    /// calendar's day ("if we do nothing", "if every option is exercised").
+    pub ends: Option<(NaiveDate, NaiveDate)>,
+}
+
+/// The calendar's events of `kinds` in `window` as of `as_of`, narrowed to
+/// `scope`, sorted as `domain::calendar::sort_events` says. Three statements
+/// at most (contracts, rounds, the contracts' options, in chunks of
+/// `fetch::MAX_KEYS`), whatever the number of events.
+pub async fn events(
+    db: &DatabaseConnection,
+    as_of: NaiveDate,
+    window: Window,
+    kinds: &[EventKind],
+    scope: &Scope,
+) -> AppResult<Vec<DatedEvent>> {
+    let contracts = contracts_with_events(db, window, as_of, kinds, scope).await?;
+    let rounds = rounds_closing(db, window, kinds, scope).await?;
+    let options = if contracts.is_empty() {
+        HashMap::new()
+    } else {
+        let ids: Vec<i64> = contracts.iter().map(|c| c.id).collect();
+        ByParent::<extension_option::Entity>::new(
+            db.clone(),
+            extension_option::Column::ContractId,
+            |o| Some(o.contract_id),
+            vec![extension_option::Column::Sequence],
+        )
+        .load(&ids)
+        .await?
+    };
+
+    let mut events = Vec::new();
+    let mut ends = HashMap::new();
+    for c in &contracts {
+        let rows = options.get(&c.id).map(Vec::as_slice).unwrap_or_default();
+        let terms: Vec<TermOption> = rows.iter().map(term_option).collect();
+        let term = ContractTerm {
+            start: c.start_date,
+            initial_term_months: c.initial_term_months.max(0) as u32,
+        };
+        let dates = ContractDates {
+            id: c.id,
+            term,
+            options: &terms,
+            eia_review: c.eia_review_date,
+        };
+        events.extend(rules::contract_events(&dates, as_of, window));
+        ends.insert(
+            c.id,
+            (
+                term.current_end(&terms, as_of),
+                term.maximum_end(&terms, as_of),
+            ),
+        );
+    }
+    events.extend(
+        rounds
+            .iter()
+            .filter_map(|r| rules::round_event(r.id, r.closes_on, window)),
+    );
+    events.retain(|e| kinds.contains(&e.kind));
+    rules::sort_events(&mut events);
+
+    let contracts: HashMap<i64, CalendarContract> =
+        contracts.into_iter().map(|c| (c.id, c)).collect();
+    let rounds: HashMap<i64, grant_round::Model> = rounds.into_iter().map(|r| (r.id, r)).collect();
+    events
+        .into_iter()
+        .map(|event| {
+            let (subject, option, ends) = if event.kind == EventKind::GrantRoundCloses {
+                let round = rounds.get(&event.subject_id).cloned();
+                (round.map(Subject::Round), None, None)
+            } else {
+                let contract = contracts.get(&event.subject_id).cloned();
+                let option = event.option_sequence.and_then(|seq| {
+                    options
+                        .get(&event.subject_id)?
+                        .iter()
+                        .find(|o| o.sequence.max(0) as u32 == seq)
+                        .cloned()
+                });
+                let ends = ends.get(&event.subject_id).copied();
+                (contract.map(Subject::Contract), option, ends)
+            };
+            let subject = subject.ok_or_else(|| {
+                AppError::internal("calendar event without its contract or round")
+            })?;
+            Ok(DatedEvent {
+                event,
+                subject,
+                option,
+                ends,
+            })
+        })
+        .collect()
 }
