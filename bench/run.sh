@@ -38,8 +38,9 @@ if [ -z "${BIN:-}" ]; then
 fi
 stamp=$(date -u +%Y-%m-%dT%H%M)
 
-metric() { # the value of a counter on /metrics
-  curl -sf "http://127.0.0.1:$PORT/metrics" | awk -v name="$1" '$1 == name { print $2 }'
+metric() { # the value of a counter on /metrics, summed over its labels
+  curl -sf "http://127.0.0.1:$PORT/metrics" |
+    awk -v name="$1" '$1 == name || index($1, name "{") == 1 { sum += $NF } END { print sum + 0 }'
 }
 
 for backend in $BACKENDS; do
@@ -65,7 +66,7 @@ for backend in $BACKENDS; do
   fi
 
   started=$(date +%s.%N)
-  COMMTRACK_LOG=warn "$BIN" serve --public-read --rate-limit 0 --metrics --bind "127.0.0.1:$PORT" --database-url "$url" &
+  COMMTRACK_LOG=warn "$BIN" serve --public-read --rate-limit 0 --bind "127.0.0.1:$PORT" --database-url "$url" &
   server=$!
   trap 'kill $server 2>/dev/null || true' EXIT
   until curl -sf -o /dev/null -X POST -H 'content-type: application/json' \

@@ -37,11 +37,14 @@ fn parse(text: &str) -> IcalCalendar {
     calendar
 }
 
+/// A property's parameters, as the parser gives them.
+type Params = Vec<(String, Vec<String>)>;
+
 /// The value of property `name`, and its parameters.
 fn property<'a>(
     properties: &'a [ical::property::Property],
     name: &str,
-) -> Option<(&'a str, Vec<(String, Vec<String>)>)> {
+) -> Option<(&'a str, Params)> {
     properties.iter().find(|p| p.name == name).map(|p| {
         (
             p.value.as_deref().unwrap_or_default(),

@@ -111,3 +111,74 @@ fn export_schema_check_passes_on_the_committed_schema() {
     assert!(!output.status.success());
     assert!(stderr(&output).contains("differs from the schema in the code"));
 }
+
+/// `serve --log-format json` writes one JSON object a line, and a request's
+/// lines carry the request id the client got in `x-request-id`.
+#[tokio::test]
+async fn json_logs_carry_the_request_id() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    use std::time::Duration;
+
+    let (url, path) = temp_sqlite();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_commtrack"))
+        .args([
+            "serve",
+            "--log-format",
+            "json",
+            "--bind",
+            "127.0.0.1:0",
+            "--database-url",
+            &url,
+        ])
+        .env("COMMTRACK_LOG", "info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start commtrack");
+    let (lines_tx, lines) = std::sync::mpsc::channel::<String>();
+    let stderr = server.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if lines_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let next = || -> serde_json::Value {
+        let line = lines
+            .recv_timeout(Duration::from_secs(60))
+            .expect("a log line");
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
+    };
+    let address = loop {
+        let entry = next();
+        if let Some(address) = entry["fields"]["address"].as_str() {
+            break address.to_owned();
+        }
+    };
+
+    // Without a key (no public read), the refusal is logged in the request's span.
+    let response = reqwest::Client::new()
+        .post(format!("http://{address}/graphql"))
+        .json(&serde_json::json!({ "query": "{ __typename }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let request_id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let refusal = loop {
+        let entry = next();
+        if entry["fields"]["message"] == "request refused: unauthenticated" {
+            break entry;
+        }
+    };
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(refusal["level"], "WARN");
+    assert_eq!(refusal["span"]["request_id"], request_id.as_str());
+    assert_eq!(refusal["span"]["path"], "/graphql");
+}

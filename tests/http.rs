@@ -140,53 +140,112 @@ async fn dates_refuse_json_numbers() {
 }
 
 #[tokio::test]
-async fn metrics_count_requests_and_sql_statements_when_enabled() {
-    let options = api::http::ServerOptions {
-        metrics: true,
-        ..api::http::ServerOptions::default()
-    };
-    let app = TestApp::start_with(|_| {}, options).await;
-    api::seed::load_demo(&app.db).await.unwrap();
-    let counter = |text: &str, name: &str| -> u64 {
+async fn metrics_count_requests_by_operation_statements_and_the_pool() {
+    let app = TestApp::demo().await;
+    // The sum of a metric's series whose labels include every one of `labels`.
+    let sum = |text: &str, name: &str, labels: &[&str]| -> f64 {
         text.lines()
-            .find_map(|line| line.strip_prefix(&format!("{name} ")))
-            .and_then(|value| value.parse().ok())
-            .unwrap_or_else(|| panic!("{name} missing from {text}"))
+            .filter(|line| {
+                line.strip_prefix(name)
+                    .is_some_and(|rest| rest.starts_with(['{', ' ']))
+                    && labels.iter().all(|label| line.contains(label))
+            })
+            .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
+            .sum()
     };
     let read = || async {
-        app.client
+        let response = app
+            .client
             .get(format!("{}/metrics", app.base))
             .send()
             .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
+            .unwrap();
+        assert_eq!(
+            response.headers()["content-type"],
+            "text/plain; version=0.0.4; charset=utf-8"
+        );
+        response.text().await.unwrap()
     };
     let before = read().await;
     app.data(
-        "{ contracts(first: 5) { nodes { reference provider { name } } } }",
+        "query FirstContracts { contracts(first: 5) { nodes { reference provider { name } } } }",
         json!({}),
     )
     .await;
+    app.data("{ __typename }", json!({})).await;
     let after = read().await;
     assert_eq!(
-        counter(&after, "commtrack_sql_statements_total")
-            - counter(&before, "commtrack_sql_statements_total"),
-        2,
+        sum(&after, "commtrack_sql_statements_total", &[])
+            - sum(&before, "commtrack_sql_statements_total", &[]),
+        2.0,
         "one page query and one batched provider query"
     );
-    assert!(
-        counter(&after, "commtrack_http_requests_total")
-            >= counter(&before, "commtrack_http_requests_total") + 2
+    let named = [
+        r#"route="/graphql""#,
+        r#"operation="FirstContracts""#,
+        r#"status="200""#,
+    ];
+    assert_eq!(sum(&after, "commtrack_http_requests_total", &named), 1.0);
+    assert_eq!(
+        sum(
+            &after,
+            "commtrack_http_requests_total",
+            &[r#"operation="anonymous""#]
+        ),
+        1.0
     );
+    assert_eq!(
+        sum(
+            &after,
+            "commtrack_http_request_duration_seconds_count",
+            &[r#"operation="FirstContracts""#]
+        ),
+        1.0
+    );
+    assert!(
+        sum(
+            &after,
+            "commtrack_http_requests_total",
+            &[r#"route="/metrics""#]
+        ) >= 1.0
+    );
+    assert!(sum(&after, "commtrack_db_pool_max_connections", &[]) >= 1.0);
+    assert!(after.contains(r#"commtrack_db_pool_connections{state="idle"}"#));
 
-    let plain = TestApp::empty().await;
-    let response = plain
+    let off = TestApp::start_with(
+        |_| {},
+        api::http::ServerOptions {
+            metrics: false,
+            ..api::http::ServerOptions::default()
+        },
+    )
+    .await;
+    let response = off
         .client
-        .get(format!("{}/metrics", plain.base))
+        .get(format!("{}/metrics", off.base))
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 404, "metrics are off unless asked for");
+    assert_eq!(response.status(), 404, "metrics can be turned off");
+}
+
+#[tokio::test]
+async fn readyz_answers_503_once_the_database_is_gone_while_healthz_stays_up() {
+    let app = TestApp::empty().await;
+    let get = |path: &'static str| {
+        let client = app.client.clone();
+        let url = format!("{}{path}", app.base);
+        async move {
+            let response = client.get(url).send().await.unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+    assert_eq!(get("/readyz").await, (200, "ready".to_owned()));
+    // The server shares this pool: closing it takes the database away.
+    app.db.close_by_ref().await.unwrap();
+    assert_eq!(
+        get("/readyz").await,
+        (503, "database unavailable".to_owned())
+    );
+    assert_eq!(get("/healthz").await.0, 200, "the process is still alive");
 }

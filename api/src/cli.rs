@@ -5,13 +5,13 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::config::{Cli, Command, ExportSchemaArgs, KeysCommand, SeedArgs, ServeArgs};
+use crate::config::{Cli, Command, ExportSchemaArgs, KeysCommand, LogFormat, SeedArgs, ServeArgs};
 use crate::seed::SeedOutcome;
 
 /// Runs the command line and returns the process exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing();
+    init_tracing(cli.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -92,12 +92,23 @@ async fn seed(args: SeedArgs) -> Result<ExitCode, String> {
     let db = crate::store::open(&args.database.database_url)
         .await
         .map_err(|e| e.to_string())?;
-    report_seed(
-        crate::seed::load_demo(&db)
-            .await
-            .map_err(|e| seed_error(&e))?,
-    );
+    let progress = progress_bar("{spinner} loading the demo dataset ({elapsed})");
+    let outcome = crate::seed::load_demo(&db).await;
+    progress.finish_and_clear();
+    report_seed(outcome.map_err(|e| seed_error(&e))?);
     Ok(ExitCode::SUCCESS)
+}
+
+/// A progress line on stderr, drawn only when stderr is a terminal (so
+/// scripts and logs get none), ticking on its own.
+pub(crate) fn progress_bar(template: &str) -> indicatif::ProgressBar {
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
 }
 
 async fn generate(args: crate::config::GenerateArgs) -> Result<ExitCode, String> {
@@ -109,9 +120,11 @@ async fn generate(args: crate::config::GenerateArgs) -> Result<ExitCode, String>
         crate::config::ScaleArg::Small => Scale::SMALL,
         crate::config::ScaleArg::National => Scale::NATIONAL,
     };
-    let summary = crate::seed::generate::generate(&db, scale, args.seed)
-        .await
-        .map_err(|e| format!("cannot generate: {}", e.message()))?;
+    let progress = progress_bar("{spinner} {msg}: {human_pos} rows inserted ({elapsed})");
+    let generated =
+        crate::seed::generate::generate_with_progress(&db, scale, args.seed, &progress).await;
+    progress.finish_and_clear();
+    let summary = generated.map_err(|e| format!("cannot generate: {}", e.message()))?;
     println!("{summary}");
     Ok(ExitCode::SUCCESS)
 }
@@ -246,12 +259,19 @@ fn export_schema(args: ExportSchemaArgs) -> Result<ExitCode, String> {
     }
 }
 
-fn init_tracing() {
+fn init_tracing(format: LogFormat) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("COMMTRACK_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let _ = tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => logs.try_init(),
+        LogFormat::Json => logs
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
+    };
 }

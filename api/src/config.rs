@@ -14,9 +14,24 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://commtrack.db";
 #[derive(Debug, Parser)]
 #[command(name = "commtrack", version, about)]
 pub struct Cli {
+    /// How log lines are written to stderr: `text` for people, `json` (one
+    /// object a line, with the request id) for log collectors.
+    #[arg(long, global = true, env = "COMMTRACK_LOG_FORMAT", value_enum,
+          default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object a line, with the fields of the request's span
+    /// (`request_id`, `method`, `path`) under `span`.
+    Json,
 }
 
 /// The subcommands.
@@ -79,9 +94,12 @@ pub struct ServeArgs {
           default_value_t = crate::http::REQUEST_TIMEOUT.as_secs(),
           value_parser = clap::value_parser!(u64).range(1..))]
     pub request_timeout: u64,
-    /// Serve `GET /metrics` (requests and SQL statements counted since start),
-    /// for the benchmark harness and monitoring.
-    #[arg(long, env = "COMMTRACK_METRICS")]
+    /// Serve `GET /metrics` (Prometheus text format: requests and latency by
+    /// route and GraphQL operation, SQL statements, the connection pool).
+    /// On unless set to false.
+    #[arg(long, env = "COMMTRACK_METRICS", value_name = "BOOL", num_args = 0..=1,
+          default_value = "true", default_missing_value = "true",
+          value_parser = BoolishValueParser::new())]
     pub metrics: bool,
 }
 

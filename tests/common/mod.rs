@@ -36,9 +36,14 @@ impl TestApp {
     }
 
     /// A server on an empty, migrated database whose connection pool is
-    /// first adjusted by `configure` (e.g. to count SQL statements).
+    /// first adjusted by `configure` (e.g. to count SQL statements). Its
+    /// `/metrics` is off: serving them takes the pool's one metric callback.
     pub async fn start(configure: impl FnOnce(&mut DatabaseConnection)) -> TestApp {
-        TestApp::start_with(configure, api::http::ServerOptions::default()).await
+        let options = api::http::ServerOptions {
+            metrics: false,
+            ..api::http::ServerOptions::default()
+        };
+        TestApp::start_with(configure, options).await
     }
 
     /// A server on an empty, migrated database, and the number of SQL

@@ -13,13 +13,16 @@
 //!   error without a code from inside a resolver, are shown only as
 //!   "internal error" plus the request id, their detail logged.
 
-use async_graphql::parser::types::OperationType;
+use std::sync::Arc;
+
+use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{ServerError, Value};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
+use super::metrics::OperationName;
 use super::reply::{self, Media};
 use super::{AppState, RequestId};
 use crate::auth::Principal;
@@ -155,7 +158,60 @@ fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
     })
 }
 
+/// Answers `graphql`, labelled with its operation's name for the metrics.
 async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    principal: Option<Principal>,
+    graphql: async_graphql::Request,
+) -> Response {
+    let name = state.operation_names.of(&graphql);
+    let mut response = answer(state, headers, principal, graphql).await;
+    response.extensions_mut().insert(OperationName(name));
+    response
+}
+
+/// Operation names by query text, so that naming a request costs a lookup
+/// rather than a parse.
+pub struct OperationNames(quick_cache::sync::Cache<String, Option<Arc<str>>>);
+
+/// Query texts longer than this are parsed each time rather than kept.
+const MAX_NAMED_QUERY_BYTES: usize = 16 * 1024;
+
+impl Default for OperationNames {
+    fn default() -> Self {
+        OperationNames(quick_cache::sync::Cache::new(1024))
+    }
+}
+
+impl OperationNames {
+    /// The operation `request` runs: the one it names, else the name of its
+    /// document's only operation (`None` when that is anonymous or the
+    /// document does not parse).
+    pub fn of(&self, request: &async_graphql::Request) -> Option<String> {
+        if let Some(name) = &request.operation_name {
+            return Some(name.clone());
+        }
+        if let Some(known) = self.0.get(&request.query) {
+            return known.map(|name| name.to_string());
+        }
+        let name: Option<Arc<str>> = match async_graphql::parser::parse_query(&request.query) {
+            Ok(document) => match document.operations {
+                DocumentOperations::Multiple(named) if named.len() == 1 => {
+                    named.keys().next().map(|name| Arc::from(name.as_str()))
+                }
+                _ => None,
+            },
+            Err(_) => None,
+        };
+        if request.query.len() <= MAX_NAMED_QUERY_BYTES {
+            self.0.insert(request.query.clone(), name.clone());
+        }
+        name.map(|name| name.to_string())
+    }
+}
+
+async fn answer(
     state: &AppState,
     headers: &HeaderMap,
     principal: Option<Principal>,
@@ -265,6 +321,31 @@ fn give_code(error: &mut ServerError, request_id: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operations_are_named_by_the_request_or_the_document() {
+        let names = OperationNames::default();
+        let named = |query: &str, name: Option<&str>| {
+            let mut request = async_graphql::Request::new(query);
+            request.operation_name = name.map(str::to_owned);
+            names.of(&request)
+        };
+        assert_eq!(
+            named("query Renewals { x }", None).as_deref(),
+            Some("Renewals")
+        );
+        assert_eq!(
+            named("query Renewals { x }", None).as_deref(),
+            Some("Renewals")
+        );
+        assert_eq!(named("{ x }", None), None);
+        assert_eq!(named("{ x", None), None);
+        assert_eq!(named("query A { x } query B { y }", None), None);
+        assert_eq!(
+            named("query A { x } query B { y }", Some("B")).as_deref(),
+            Some("B")
+        );
+    }
 
     #[test]
     fn mutations_are_recognised_whatever_the_operation_layout() {

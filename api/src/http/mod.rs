@@ -30,6 +30,7 @@ pub mod access;
 pub mod answers;
 pub mod calendar;
 pub mod graphql;
+pub mod metrics;
 pub mod reply;
 
 /// The header carrying the request id, set on every request and response.
@@ -53,7 +54,9 @@ pub struct RequestId(pub String);
 pub struct ServerOptions {
     /// How long shared loaders collect keys before querying.
     pub loader_delay: Duration,
-    /// Count requests and SQL statements and serve them at `GET /metrics`.
+    /// Serve `GET /metrics` (Prometheus text format): requests and latency
+    /// by route and operation, SQL statements, the connection pool. Counting
+    /// statements takes the pool's metric callback (SeaORM keeps one).
     pub metrics: bool,
 }
 
@@ -61,31 +64,8 @@ impl Default for ServerOptions {
     fn default() -> Self {
         ServerOptions {
             loader_delay: crate::graphql::DEFAULT_LOADER_DELAY,
-            metrics: false,
+            metrics: true,
         }
-    }
-}
-
-/// Counters served at `GET /metrics` (Prometheus text format).
-#[derive(Default, Debug)]
-pub struct Metrics {
-    requests: std::sync::atomic::AtomicU64,
-    statements: std::sync::atomic::AtomicU64,
-}
-
-impl Metrics {
-    fn render(&self) -> String {
-        use std::sync::atomic::Ordering::Relaxed;
-        format!(
-            "# HELP commtrack_http_requests_total HTTP requests received.\n\
-             # TYPE commtrack_http_requests_total counter\n\
-             commtrack_http_requests_total {}\n\
-             # HELP commtrack_sql_statements_total SQL statements sent to the database.\n\
-             # TYPE commtrack_sql_statements_total counter\n\
-             commtrack_sql_statements_total {}\n",
-            self.requests.load(Relaxed),
-            self.statements.load(Relaxed)
-        )
     }
 }
 
@@ -137,6 +117,8 @@ pub struct AppState {
     pub answers: Arc<answers::Answers>,
     /// The database, for the routes outside GraphQL (feeds, exports).
     pub db: DatabaseConnection,
+    /// Operation names by query text, for the metrics.
+    pub operation_names: Arc<graphql::OperationNames>,
 }
 
 /// The application's router over a database.
@@ -146,16 +128,7 @@ pub fn router(
     security: &SecurityOptions,
 ) -> Router {
     let mut db = db;
-    let metrics = options.metrics.then(|| {
-        let metrics = Arc::new(Metrics::default());
-        let counter = metrics.clone();
-        db.set_metric_callback(move |_| {
-            counter
-                .statements
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        });
-        metrics
-    });
+    let metrics = options.metrics.then(|| metrics::Metrics::install(&mut db));
     let schema = build_schema(db.clone(), options.loader_delay, security.schema);
     let answers = Arc::new(answers::Answers::new(db.clone()));
     let access = Arc::new(access::Access::new(db.clone(), security));
@@ -171,29 +144,23 @@ pub fn router(
             access,
             access::authenticate_feed,
         ));
-    let mut app = Router::new()
+    let app = Router::new()
         .merge(graphql_routes)
         .merge(feed_routes)
-        .route("/healthz", get(healthz));
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz));
+    let mut app = app.merge(crate::graphiql::assets_router());
     if let Some(metrics) = metrics {
-        let served = metrics.clone();
         app = app
-            .route("/metrics", get(move || async move { served.render() }))
-            .layer(middleware::from_fn(
-                move |request: Request<axum::body::Body>, next: middleware::Next| {
-                    metrics
-                        .requests
-                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    next.run(request)
-                },
-            ));
+            .route("/metrics", get(metrics::serve).with_state(metrics.clone()))
+            .layer(middleware::from_fn_with_state(metrics, metrics::track));
     }
     app
-        .merge(crate::graphiql::assets_router())
         .with_state(AppState {
             schema,
             answers,
             db,
+            operation_names: Arc::default(),
         })
         .layer(
             ServiceBuilder::new()
@@ -249,6 +216,24 @@ async fn shutdown_signal() {
     }
 }
 
+/// How long `/readyz` waits for the database.
+const READY_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// `GET /readyz`: whether the server can answer now, i.e. the database
+/// answers a ping within [`READY_TIMEOUT`]; 503 otherwise (the reason is
+/// logged, not shown). `/healthz` says only that the process is alive.
+async fn readyz(State(state): State<AppState>) -> Response {
+    let ping = tokio::time::timeout(READY_TIMEOUT, state.db.ping()).await;
+    let reason = match ping {
+        Ok(Ok(())) => return (StatusCode::OK, "ready").into_response(),
+        Ok(Err(err)) => err.to_string(),
+        Err(_) => format!("no answer within {READY_TIMEOUT:?}"),
+    };
+    tracing::warn!(%reason, "not ready: the database does not answer");
+    (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+}
+
+/// `GET /healthz`: the process is alive and its schema executes.
 async fn healthz(State(state): State<AppState>) -> Response {
     match state.schema.execute("{ __typename }").await.is_ok() {
         true => (StatusCode::OK, "ok").into_response(),
