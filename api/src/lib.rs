@@ -6,11 +6,13 @@
 //! - [`graphql`]: the schema: types, scalars, loaders, pagination.
 //! - [`http`]: the axum router and its middleware.
 //! - [`seed`]: the demo dataset.
+//! - [`dashboard`] and [`graphiql`]: the pages served to browsers.
 //! - [`cli`] and [`config`]: the `commtrack` command.
 
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod dashboard;
 pub mod domain;
 pub mod error;
 pub mod graphiql;

@@ -177,6 +177,7 @@ pub fn router(
     }
     app
         .merge(crate::graphiql::assets_router())
+        .merge(crate::dashboard::router())
         .with_state(AppState { schema, answers })
         .layer(
             ServiceBuilder::new()
