@@ -1,14 +1,14 @@
 //! The dashboard page served at `GET /`: the renewal calendar, spend by
 //! funding stream and year, reach and cost per person, and grant rounds.
 //!
-//! The page is a static HTML shell plus one script and one stylesheet from
+//! The page is a static HTML shell plus two scripts and a stylesheet from
 //! `api/assets/dashboard/`, embedded at build time so that it works with no
-//! internet access, like GraphiQL. The script reads everything through the
+//! internet access, like GraphiQL. The scripts read everything through the
 //! public GraphQL API at `/graphql` (with the user's API key when the server
 //! needs one), so the page holds no data and no rule of its own and needs no
 //! key to be served.
 //!
-//! The script and stylesheet are served under names that carry a hash of
+//! The scripts and stylesheet are served under names that carry a hash of
 //! their contents (`/dashboard/assets/dashboard.3f2a….js`), so they are cached
 //! for a year and an upgrade still reaches browsers; the page itself is
 //! revalidated on every visit (`no-cache` with an `ETag`). Every response
@@ -24,7 +24,7 @@ use axum::routing::get;
 use axum::Router;
 use sha2::{Digest, Sha256};
 
-/// URL prefix of the embedded script and stylesheet; must match the route
+/// URL prefix of the embedded scripts and stylesheet; must match the route
 /// in [`router`].
 const ASSETS_PREFIX: &str = "/dashboard/assets";
 
@@ -76,9 +76,16 @@ impl Asset {
     }
 }
 
-/// The script and the stylesheet.
-static ASSETS: LazyLock<[Asset; 2]> = LazyLock::new(|| {
+/// The scripts and the stylesheet.
+static ASSETS: LazyLock<[Asset; 3]> = LazyLock::new(|| {
     [
+        Asset::new(
+            "basics",
+            "js",
+            "{{basics.js}}",
+            "text/javascript; charset=utf-8",
+            include_bytes!("../assets/dashboard/basics.js"),
+        ),
         Asset::new(
             "dashboard",
             "js",
@@ -107,7 +114,7 @@ static PAGE: LazyLock<(String, String)> = LazyLock::new(|| {
 });
 
 /// Routes `GET /` to the page and `GET /dashboard/assets/{file}` to its
-/// script and stylesheet (any other file is a 404). The routes need no
+/// scripts and stylesheet (any other file is a 404). The routes need no
 /// credentials; the page asks for an API key itself when `/graphql` wants
 /// one. The router holds no state, so it merges into a router of any state.
 pub fn router<S>() -> Router<S>

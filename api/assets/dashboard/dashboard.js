@@ -1,11 +1,8 @@
-// The commtrack dashboard: every figure comes from the public GraphQL API at
-// /graphql, one request per panel. No build step, no library: plain DOM and
-// SVG. Money arrives as decimal strings; it is formatted as text so no penny
-// is lost, and turned into numbers only to scale the chart.
+// The commtrack dashboard's panels: every figure comes from the public
+// GraphQL API at /graphql, one request per panel, through basics.js (loaded
+// first). No build step, no library: plain DOM and SVG.
 "use strict";
 
-const ENDPOINT = "/graphql";
-const KEY_NAME = "commtrack.apiKey";
 /** Most funding streams drawn separately; the rest share one colour. */
 const MAX_STREAMS = 7;
 /** Colours that stay apart for colour-blind readers (Okabe and Ito). */
@@ -13,73 +10,6 @@ const PALETTE = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00
 const OTHER_COLOUR = "#8a8a8a";
 /** Bound on the cost-per-person pairs asked for at once. */
 const MAX_COST_PAIRS = 40;
-
-const $ = (selector, root = document) => root.querySelector(selector);
-
-// ---------------------------------------------------------------- the API
-
-class AuthError extends Error {}
-
-/** The saved API key: this tab's, else this device's. */
-function savedKey() {
-  return sessionStorage.getItem(KEY_NAME) || localStorage.getItem(KEY_NAME) || "";
-}
-
-/** POSTs one GraphQL request; resolves to its `data` or throws its errors. */
-async function graphql(query, variables = {}) {
-  const headers = { "Content-Type": "application/json", Accept: "application/json" };
-  const key = savedKey();
-  if (key) headers.Authorization = `Bearer ${key}`;
-  const response = await fetch(ENDPOINT, {
-    method: "POST",
-    headers,
-    body: JSON.stringify({ query, variables }),
-    credentials: "same-origin",
-  });
-  let body;
-  try {
-    body = await response.json();
-  } catch {
-    throw new Error(`the server answered HTTP ${response.status} ${response.statusText}`);
-  }
-  const errors = body.errors || [];
-  if (response.status === 401 || errors.some((e) => e.extensions?.code === "UNAUTHENTICATED")) {
-    throw new AuthError(errors[0]?.message || "an API key is needed");
-  }
-  if (errors.length) {
-    throw new Error(errors
-      .map((e) => e.message + (e.extensions?.requestId ? ` (request ${e.extensions.requestId})` : ""))
-      .join("; "));
-  }
-  return body.data;
-}
-
-// ---------------------------------------------------------------- formatting
-
-/** "1234567.8" → "1,234,567.80", exactly, from the string. */
-function groupDigits(decimal, places) {
-  const negative = decimal.startsWith("-");
-  const [whole, fraction = ""] = decimal.replace("-", "").split(".");
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  const tail = places > 0 ? "." + (fraction + "0".repeat(places)).slice(0, places) : "";
-  return (negative ? "-" : "") + grouped + tail;
-}
-
-const pounds = (amount) => "£" + groupDigits(amount, 2);
-
-/** A reported figure keeps the report's own words ("just over 30,000"). */
-function qualified(text, qualifier, wording) {
-  if (wording) return `${text} (${wording})`;
-  const mark = { APPROXIMATE: "about ", AT_LEAST: "at least ", AT_MOST: "at most " }[qualifier];
-  return (mark || "") + text;
-}
-
-/** £ axis labels: £950, £12k, £2.3m. */
-function shortPounds(value) {
-  if (value >= 1e6) return `£${+(value / 1e6).toFixed(1)}m`;
-  if (value >= 1e3) return `£${+(value / 1e3).toFixed(1)}k`;
-  return `£${Math.round(value)}`;
-}
 
 const KIND_LABELS = {
   EXTENSION_DECISION_DUE: "Extension decision due",
@@ -100,62 +30,6 @@ const MISSING_LABELS = {
   NOT_A_COUNT: "the indicator is not a count",
   OUTCOME_NOT_POSITIVE: "the reach is not positive",
 };
-
-// ---------------------------------------------------------------- DOM helpers
-
-/** An element with attributes and children (strings become text). */
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value !== undefined && value !== null) node.setAttribute(name, value);
-  }
-  node.append(...children.filter((c) => c !== undefined && c !== null));
-  return node;
-}
-
-const SVG = "http://www.w3.org/2000/svg";
-
-function svg(tag, attributes = {}, ...children) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  node.append(...children);
-  return node;
-}
-
-/** What a load returns when a newer load of the same panel has started. */
-const STALE = Symbol("stale");
-const generations = {};
-
-/**
- * Runs `load` for a panel, showing progress and failures in its status line;
- * `load` gets the section and a function telling whether it is still current.
- */
-async function panel(id, load) {
-  const section = document.getElementById(id);
-  const status = $(".status", section);
-  const generation = (generations[id] || 0) + 1;
-  generations[id] = generation;
-  const current = () => generations[id] === generation;
-  status.textContent = "Loading…";
-  section.setAttribute("aria-busy", "true");
-  section.dataset.state = "loading";
-  try {
-    const result = await load(section, current);
-    if (result === STALE) return;
-    status.textContent = result || "";
-    section.dataset.state = "ready";
-  } catch (error) {
-    if (!current()) return;
-    section.dataset.state = "failed";
-    status.textContent = error instanceof AuthError
-      ? "Not shown: the server needs an API key."
-      : `Could not load: ${error.message}`;
-    if (error instanceof AuthError) askForKey(error.message);
-  } finally {
-    if (current()) section.removeAttribute("aria-busy");
-  }
-}
-
 // ---------------------------------------------------------------- calendar
 
 const CALENDAR = `query Calendar($asOf: Date!, $withinDays: Int!, $after: String) {
@@ -256,6 +130,12 @@ async function loadSpend(section, current) {
     `in ${spend.totals.count} spend line${spend.totals.count === 1 ? "" : "s"}.`;
 }
 
+/** The smallest round axis step (1, 2, 2.5 or 5 times a power of ten) at least `raw`. */
+function niceStep(raw) {
+  const power = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 2.5, 5, 10].find((m) => m * power >= raw) * power;
+}
+
 /** Stacked bars: one per financial year, one segment per funding stream. */
 function drawSpendChart(section, groups) {
   const totals = new Map();
@@ -267,8 +147,15 @@ function drawSpendChart(section, groups) {
     return i < 0 ? OTHER_COLOUR : PALETTE[i];
   };
   const years = [...new Set(groups.map((g) => g.year))].sort();
+  if (!years.length) {
+    $(".chart", section).replaceChildren();
+    $(".legend", section).replaceChildren();
+    $("figcaption", section).textContent = "No spend recorded.";
+    return;
+  }
   const yearTotal = (year) => groups.filter((g) => g.year === year).reduce((s, g) => s + g.value, 0);
-  const top = Math.max(1, ...years.map(yearTotal));
+  const step = niceStep(Math.max(1, ...years.map(yearTotal)) / 4);
+  const top = step * Math.ceil(Math.max(1, ...years.map(yearTotal)) / step);
 
   // Sized for a half-width panel, so labels keep about their font size.
   const width = 480;
@@ -290,8 +177,7 @@ function drawSpendChart(section, groups) {
     svg("desc", { id: "spend-chart-desc" },
       years.map((year) => `${year}: ${shortPounds(yearTotal(year))}`).join("; ")),
   );
-  for (let i = 0; i <= 4; i += 1) {
-    const value = (top * i) / 4;
+  for (let value = 0; value <= top + step / 2; value += step) {
     chart.append(
       svg("line", { x1: pad.left, x2: width - pad.right, y1: y(value), y2: y(value), class: "grid" }),
       svg("text", { x: pad.left - 8, y: y(value) + 4, class: "tick", "text-anchor": "end" },
@@ -317,10 +203,9 @@ function drawSpendChart(section, groups) {
   });
 
   $(".chart", section).replaceChildren(chart);
-  $("figcaption", section).textContent = years.length
-    ? `Spend recorded in ${years.length} financial year${years.length === 1 ? "" : "s"} ` +
-      `across ${ranked.length} funding stream${ranked.length === 1 ? "" : "s"}.`
-    : "No spend recorded.";
+  $("figcaption", section).textContent =
+    `Spend recorded in ${years.length} financial year${years.length === 1 ? "" : "s"} ` +
+    `across ${ranked.length} funding stream${ranked.length === 1 ? "" : "s"}.`;
   const legend = shown.map((stream) => [stream, colour(stream)]);
   if (ranked.length > shown.length) legend.push([`${ranked.length - shown.length} other streams`, OTHER_COLOUR]);
   // Swatches are SVG because the policy forbids inline styles.
