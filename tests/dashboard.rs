@@ -24,7 +24,7 @@ fn output_path(name: &str) -> PathBuf {
 
 /// Fails, never skips, when the browser test's tools are missing.
 fn require_browser_tools() {
-    let setup = "run `bash .ci/setup` to install them";
+    let setup = "run `bash .ci/setup`";
     let node = Command::new("node").arg("--version").output();
     assert!(
         node.as_ref().is_ok_and(|out| out.status.success()),
