@@ -50,13 +50,16 @@ async function graphql(query, variables = {}) {
 
 // ---------------------------------------------------------------- formatting
 
-/** "1234567.8" → "1,234,567.80", exactly, from the string. */
-function groupDigits(decimal, places) {
+/**
+ * Groups the thousands of a decimal string, exactly: "1234567.8" → "1,234,567.8",
+ * or "1,234,567.80" with `places` 2 (only ever padding: the API already rounds).
+ */
+function groupDigits(decimal, places = 0) {
   const negative = decimal.startsWith("-");
   const [whole, fraction = ""] = decimal.replace("-", "").split(".");
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  const tail = places > 0 ? "." + (fraction + "0".repeat(places)).slice(0, places) : "";
-  return (negative ? "-" : "") + grouped + tail;
+  const digits = fraction.padEnd(places, "0");
+  return (negative ? "-" : "") + grouped + (digits ? `.${digits}` : "");
 }
 
 const pounds = (amount) => "£" + groupDigits(amount, 2);

@@ -8,7 +8,7 @@ const MAX_STREAMS = 7;
 /** Colours that stay apart for colour-blind readers (Okabe and Ito). */
 const PALETTE = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442"];
 const OTHER_COLOUR = "#8a8a8a";
-/** Bound on the cost-per-person pairs asked for at once. */
+/** Cost-per-person pairs asked for in one request (the API allows 50 aliases). */
 const MAX_COST_PAIRS = 40;
 
 const KIND_LABELS = {
@@ -30,6 +30,7 @@ const MISSING_LABELS = {
   NOT_A_COUNT: "the indicator is not a count",
   OUTCOME_NOT_POSITIVE: "the reach is not positive",
 };
+
 // ---------------------------------------------------------------- calendar
 
 const CALENDAR = `query Calendar($asOf: Date!, $withinDays: Int!, $after: String) {
@@ -51,6 +52,7 @@ const CALENDAR = `query Calendar($asOf: Date!, $withinDays: Int!, $after: String
 let calendarCursor = null;
 let ragCounts = {};
 
+/** The calendar's first page (or, with `more`, its next one) as of the picked date. */
 async function loadCalendar(section, current, more = false) {
   const tbody = $("tbody", section);
   const { renewalCalendar: calendar } = await graphql(CALENDAR, {
@@ -109,6 +111,7 @@ const SPEND = `query Spend {
   }
 }`;
 
+/** Spend by year and funding stream: the chart and the table behind it. */
 async function loadSpend(section, current) {
   const { spendSummary: spend } = await graphql(SPEND);
   if (!current()) return STALE;
@@ -234,6 +237,10 @@ const COST_FIELDS = `indicator { code }
   costPerOutcome { money { amount } qualifier }
   missing`;
 
+/**
+ * Reach by indicator and year, then in a second request the cost per person
+ * (or what is missing) for every indicator and every year with reach or spend.
+ */
 async function loadReach(section, current) {
   const data = await graphql(REACH);
   if (!current()) return STALE;
@@ -286,7 +293,7 @@ async function loadReach(section, current) {
       el("th", { scope: "row" }, indicator.name),
       el("td", {}, p.year),
       el("td", { class: "num" }, outcome
-        ? qualified(groupDigits(outcome.value, 0) + unit, outcome.qualifier, outcome.wording)
+        ? qualified(groupDigits(outcome.value) + unit, outcome.qualifier, outcome.wording)
         : "—"),
       el("td", { class: "num" }, cost.spend ? qualified(pounds(cost.spend.money.amount), cost.spend.qualifier, cost.spend.wording) : "—"),
       el("td", { class: cost.costPerOutcome ? "num" : "num missing" }, perPerson)));
@@ -320,6 +327,7 @@ const ROUNDS = `query Rounds {
   }
 }`;
 
+/** Every grant round's summary, programme by programme. */
 async function loadRounds(section, current) {
   const { grantProgrammes } = await graphql(ROUNDS);
   if (!current()) return STALE;
@@ -360,6 +368,7 @@ async function loadRounds(section, current) {
 
 // ---------------------------------------------------------------- API key
 
+/** Shows the key form, saying why (no key, or a refused one). */
 function askForKey(message) {
   $("#key-form").hidden = false;
   $("#key-state").hidden = true;
@@ -374,6 +383,7 @@ function showKeyState() {
   $("#key-state").hidden = !savedKey();
 }
 
+/** Saves the typed key (for this tab, or this device if asked) and reloads. */
 function useKey(event) {
   event.preventDefault();
   const key = $("#api-key").value.trim();
