@@ -7,11 +7,13 @@
 //! - [`http`]: the axum router and its middleware.
 //! - [`feed`]: the renewal calendar as an iCalendar feed.
 //! - [`seed`]: the demo dataset.
+//! - [`dashboard`] and [`graphiql`]: the pages served to browsers.
 //! - [`cli`] and [`config`]: the `commtrack` command.
 
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod dashboard;
 pub mod domain;
 pub mod error;
 pub mod feed;

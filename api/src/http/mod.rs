@@ -149,7 +149,9 @@ pub fn router(
         .merge(feed_routes)
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz));
-    let mut app = app.merge(crate::graphiql::assets_router());
+    let mut app = app
+        .merge(crate::graphiql::assets_router())
+        .merge(crate::dashboard::router());
     if let Some(metrics) = metrics {
         app = app
             .route("/metrics", get(metrics::serve).with_state(metrics.clone()))
