@@ -16,5 +16,6 @@ pub mod error;
 pub mod graphiql;
 pub mod graphql;
 pub mod http;
+pub mod import;
 pub mod seed;
 pub mod store;

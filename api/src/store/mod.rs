@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod data_version;
 pub mod fetch;
 pub mod liabilities;
+pub mod import;
 pub mod writes;
 
 /// Why the database could not be opened; each variant is one clear line for
