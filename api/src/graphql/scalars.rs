@@ -20,11 +20,9 @@ pub struct Date(pub NaiveDate);
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
-            Value::String(text) => domain::input::parse_date(text)
-                .map(Date)
-                .ok_or_else(|| {
-                    InputValueError::custom(format!("{text:?} is not a date: expected YYYY-MM-DD"))
-                }),
+            Value::String(text) => domain::input::parse_date(text).map(Date).ok_or_else(|| {
+                InputValueError::custom(format!("{text:?} is not a date: expected YYYY-MM-DD"))
+            }),
             _ => Err(InputValueError::custom(
                 "a Date must be a string YYYY-MM-DD",
             )),

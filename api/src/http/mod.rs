@@ -29,6 +29,7 @@ use crate::graphql::{build_schema, CommtrackSchema};
 pub mod access;
 pub mod answers;
 pub mod graphql;
+pub mod import;
 pub mod reply;
 
 /// The header carrying the request id, set on every request and response.
@@ -155,12 +156,23 @@ pub fn router(
     });
     let schema = build_schema(db.clone(), options.loader_delay, security.schema);
     let answers = Arc::new(answers::Answers::new(db.clone()));
+    let importing = Arc::new(import::ImportState { db: db.clone() });
     let access = Arc::new(access::Access::new(db, security));
+    // CSV files are streamed under their own limit, not the global one.
+    let import_routes = Router::new()
+        .route("/import/{kind}", axum::routing::post(import::post))
+        .route_layer(middleware::from_fn_with_state(
+            access.clone(),
+            access::authenticate,
+        ))
+        .layer(DefaultBodyLimit::max(import::MAX_IMPORT_BYTES as usize))
+        .with_state(importing);
     let graphql_routes = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route_layer(middleware::from_fn_with_state(access, access::authenticate));
     let mut app = Router::new()
         .merge(graphql_routes)
+        .merge(import_routes)
         .route("/healthz", get(healthz));
     if let Some(metrics) = metrics {
         let served = metrics.clone();

@@ -13,6 +13,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
+pub mod cli;
 pub mod read;
 pub mod rows;
 
@@ -298,7 +299,10 @@ mod tests {
             lines.next(),
             Some("fundingStream,financialYear,quarter,serviceCode,contractReference,amount,qualifier,wording,description")
         );
-        assert!(lines.next().unwrap().starts_with("Victims of Crime,2023-24,Q1,ISAC,"));
+        assert!(lines
+            .next()
+            .unwrap()
+            .starts_with("Victims of Crime,2023-24,Q1,ISAC,"));
         assert_eq!(lines.next(), None);
         // The example row of every kind parses.
         for kind in Kind::ALL {
@@ -314,7 +318,10 @@ mod tests {
             "contractReference"
         );
         assert_eq!(Kind::Spend.column_of_field("amount"), "amount");
-        assert_eq!(Kind::GrantAwards.column_of_field("recipientId"), "recipient");
+        assert_eq!(
+            Kind::GrantAwards.column_of_field("recipientId"),
+            "recipient"
+        );
         assert_eq!(Kind::Spend.column_of_field("nothing"), "");
     }
 

@@ -124,6 +124,9 @@ pub enum Incoming {
     Rows(Vec<Record>),
     /// The file cannot be read on: nothing is to be imported.
     Failed(FileError),
+    /// The whole file was read. Without it (the reader stopped early, the
+    /// body was cut off) nothing is committed.
+    End,
 }
 
 /// Reads `input` as a `kind` file, calling `send` with the header's
@@ -190,9 +193,10 @@ pub fn read_csv<R: Read>(kind: Kind, input: R, mut send: impl FnMut(Incoming) ->
             }
         }
     }
-    if !chunk.is_empty() {
-        send(Incoming::Rows(chunk));
+    if !chunk.is_empty() && !send(Incoming::Rows(chunk)) {
+        return;
     }
+    send(Incoming::End);
 }
 
 /// A file error for a `csv` reading failure.
@@ -222,7 +226,7 @@ pub fn read_all(kind: Kind, input: &[u8]) -> Result<Vec<Record>, FileError> {
     let mut failed = None;
     read_csv(kind, input, |incoming| {
         match incoming {
-            Incoming::Columns(_) => {}
+            Incoming::Columns(_) | Incoming::End => {}
             Incoming::Rows(chunk) => rows.extend(chunk),
             Incoming::Failed(err) => failed = Some(err),
         }
@@ -293,7 +297,8 @@ mod tests {
 
     #[test]
     fn text_that_is_not_utf8_is_refused_with_its_line() {
-        let mut file = b"fundingStream,financialYear,amount\nVictims of Crime,2023-24,1.00\n".to_vec();
+        let mut file =
+            b"fundingStream,financialYear,amount\nVictims of Crime,2023-24,1.00\n".to_vec();
         // "Caf\xe9" in Latin-1.
         file.extend_from_slice(b"Caf\xe9,2023-24,1.00\n");
         let err = read_all(Kind::Spend, &file).unwrap_err();
@@ -303,7 +308,8 @@ mod tests {
 
     #[test]
     fn blank_cells_and_absent_columns_are_values_not_given() {
-        let header = StringRecord::from(vec!["amount", "fundingStream", "financialYear", "quarter"]);
+        let header =
+            StringRecord::from(vec!["amount", "fundingStream", "financialYear", "quarter"]);
         let columns = Columns::from_header(Kind::Spend, &header).unwrap();
         let row = StringRecord::from(vec!["5.00", "Victims of Crime", "2023-24", ""]);
         assert_eq!(columns.cell(&row, "amount"), Some("5.00"));

@@ -403,9 +403,8 @@ mod tests {
     use crate::import::Kind;
 
     fn spend(file: &str) -> Vec<(Option<SpendRow>, Vec<RowError>)> {
-        let header = csv::StringRecord::from(
-            file.lines().next().unwrap().split(',').collect::<Vec<_>>(),
-        );
+        let header =
+            csv::StringRecord::from(file.lines().next().unwrap().split(',').collect::<Vec<_>>());
         let columns = Columns::from_header(Kind::Spend, &header).unwrap();
         read_all(Kind::Spend, file.as_bytes())
             .unwrap()
@@ -433,7 +432,9 @@ mod tests {
 
     #[test]
     fn every_bad_cell_of_a_row_is_reported_with_its_column() {
-        let rows = spend("fundingStream,financialYear,quarter,amount,qualifier\n,2023-25,Q5,\"1,000\",ROUGHLY\n");
+        let rows = spend(
+            "fundingStream,financialYear,quarter,amount,qualifier\n,2023-25,Q5,\"1,000\",ROUGHLY\n",
+        );
         let (row, errors) = &rows[0];
         assert!(row.is_none());
         let found: Vec<(u64, Option<&str>, &str)> =

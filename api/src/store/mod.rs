@@ -13,8 +13,8 @@ pub mod cache;
 pub mod calendar;
 pub mod data_version;
 pub mod fetch;
-pub mod liabilities;
 pub mod import;
+pub mod liabilities;
 pub mod writes;
 
 /// Why the database could not be opened; each variant is one clear line for

@@ -157,14 +157,13 @@ fn parts_of(
     leads: &HashMap<i64, i64>,
 ) -> AppResult<Vec<(i64, i64, i64)>> {
     let parts: BTreeMap<i64, i64> = match trees.get(&contract) {
-        Some(tree) => {
-            allocate_tree(amount, tree)
-                .into_iter()
-                .fold(BTreeMap::new(), |mut by_party, (party, part)| {
-                    *by_party.entry(party).or_insert(0) += part;
-                    by_party
-                })
-        }
+        Some(tree) => allocate_tree(amount, tree).into_iter().fold(
+            BTreeMap::new(),
+            |mut by_party, (party, part)| {
+                *by_party.entry(party).or_insert(0) += part;
+                by_party
+            },
+        ),
         None => {
             let lead = leads.get(&contract).copied().ok_or_else(|| {
                 AppError::internal(format!("spend line {line}: contract {contract} missing"))

@@ -25,7 +25,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
 use tokio::sync::mpsc;
 
 use crate::error::{AppError, AppResult};
-use crate::import::read::{Columns, Incoming, Record};
+use crate::import::read::{read_csv, Columns, Incoming, Record};
 use crate::import::{FileError, Kind, Report, RowError};
 use crate::store::writes::{begin, Actor, Rejection, WriteError};
 
@@ -88,7 +88,7 @@ pub async fn run(
     let columns = match incoming.recv().await {
         Some(Incoming::Columns(columns)) => columns,
         Some(Incoming::Failed(err)) => return Err(ImportError::File(err)),
-        Some(Incoming::Rows(_)) | None => {
+        Some(Incoming::Rows(_) | Incoming::End) | None => {
             return Err(ImportError::File(FileError::new(
                 "CSV_UNREADABLE",
                 "the file ended before its header was read",
@@ -103,8 +103,16 @@ pub async fn run(
     };
     let mut report = Report::new(kind, dry_run);
     let txn = begin(db).await?;
-    while let Some(message) = incoming.recv().await {
+    loop {
+        let Some(message) = incoming.recv().await else {
+            // The reader stopped without reaching the end of the file.
+            return Err(ImportError::File(FileError::new(
+                "CSV_UNREADABLE",
+                "the file was not read to its end",
+            )));
+        };
         match message {
+            Incoming::End => break,
             Incoming::Rows(rows) => {
                 report.rows_read += rows.len() as u64;
                 importer
@@ -128,6 +136,28 @@ pub async fn run(
         txn.rollback().await?;
     }
     Ok(report)
+}
+
+/// Reads `input` (a file, a request body bridged to blocking reads) on a
+/// blocking thread and imports it with [`run`]. Memory stays bounded: the
+/// reader is at most a few chunks ahead of the database.
+pub async fn import_from<R>(
+    db: &DatabaseConnection,
+    actor: &Actor<'_>,
+    kind: Kind,
+    dry_run: bool,
+    input: R,
+) -> Result<Report, ImportError>
+where
+    R: std::io::Read + Send + 'static,
+{
+    let (sender, receiver) = mpsc::channel(4);
+    // Not awaited: when the import stops early it drops `receiver`, and the
+    // reader stops at its next send.
+    let _reader = tokio::task::spawn_blocking(move || {
+        read_csv(kind, input, |message| sender.blocking_send(message).is_ok())
+    });
+    run(db, actor, kind, dry_run, receiver).await
 }
 
 /// Loads the records of `E` whose `column` is one of `keys` not already in

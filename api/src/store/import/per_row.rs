@@ -192,8 +192,18 @@ impl Importer for ObservationImport {
                 baseline: row.baseline,
                 notes: row.notes,
             };
-            let write = async |t: &DatabaseTransaction| record_observation_in(t, actor, input).await;
-            if write_row(txn, Kind::Observations, line, "indicatorCode", report, write).await? {
+            let write =
+                async |t: &DatabaseTransaction| record_observation_in(t, actor, input).await;
+            if write_row(
+                txn,
+                Kind::Observations,
+                line,
+                "indicatorCode",
+                report,
+                write,
+            )
+            .await?
+            {
                 self.written += 1;
             }
         }
@@ -263,7 +273,8 @@ impl Importer for AwardImport {
                 .all(txn)
                 .await?;
             for round in rounds {
-                self.rounds.insert((round.programme_id, round.name), round.id);
+                self.rounds
+                    .insert((round.programme_id, round.name), round.id);
             }
             self.rounds_loaded.extend(programme_ids);
         }

@@ -61,12 +61,9 @@ impl SpendImport {
             Some(code) => {
                 let found = self.services.get(code).cloned().flatten();
                 if found.is_none() {
-                    cells.errors.push(unknown(
-                        line,
-                        "serviceCode",
-                        "service has the code",
-                        code,
-                    ));
+                    cells
+                        .errors
+                        .push(unknown(line, "serviceCode", "service has the code", code));
                 }
                 found
             }
