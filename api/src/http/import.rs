@@ -15,7 +15,7 @@
 //! would be on a dry run); 422 with the same report when rows are bad
 //! (nothing written); 400 with one coded error when the file as a whole is
 //! refused (no header, unknown or missing columns, not UTF-8, unreadable);
-//! 404 `IMPORT_KIND_UNKNOWN`; 413 over [`MAX_IMPORT_BYTES`]; 415 when the
+//! 404 `IMPORT_KIND_UNKNOWN`; 413 over the limit ([`MAX_IMPORT_BYTES`] by default); 415 when the
 //! body is not `text/csv` (UTF-8).
 
 use std::collections::HashMap;
@@ -39,14 +39,16 @@ use crate::import::{FileError, Kind};
 use crate::store::import::{import_from, ImportError};
 use crate::store::writes::Actor;
 
-/// The largest file accepted (a larger one is a 413, and what was read of
-/// it is rolled back).
+/// The largest file accepted by default (a larger one is a 413, and what
+/// was read of it is rolled back).
 pub const MAX_IMPORT_BYTES: u64 = 200 * 1024 * 1024;
 
 /// What the import handler needs.
 pub struct ImportState {
     /// The database.
     pub db: DatabaseConnection,
+    /// The largest file accepted, in bytes.
+    pub limit_bytes: u64,
 }
 
 /// `POST /import/{kind}?dryRun=true`.
@@ -99,13 +101,13 @@ pub async fn post(
             "send the file as UTF-8 CSV, with Content-Type: text/csv",
         );
     }
+    let limit = state.limit_bytes;
     let too_large = || {
         refuse(
             StatusCode::PAYLOAD_TOO_LARGE,
             "PAYLOAD_TOO_LARGE",
             &format!(
-                "the file is over {} MiB; import it in parts, or with `commtrack import`",
-                MAX_IMPORT_BYTES / (1024 * 1024)
+                "the file is over {limit} bytes; import it in parts, or with `commtrack import`"
             ),
         )
     };
@@ -113,7 +115,7 @@ pub async fn post(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_IMPORT_BYTES) {
+    if declared.is_some_and(|n| n > limit) {
         return too_large();
     }
     // Counted as it streams: a body without a length (chunked) is cut off
@@ -124,7 +126,7 @@ pub async fn post(
     let stream = body.into_data_stream().map(move |chunk| {
         let chunk = chunk.map_err(std::io::Error::other)?;
         seen += chunk.len() as u64;
-        if seen > MAX_IMPORT_BYTES {
+        if seen > limit {
             flag.store(true, Ordering::SeqCst);
             return Err(std::io::Error::other("the body is over the limit"));
         }

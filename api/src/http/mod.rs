@@ -55,6 +55,8 @@ pub struct ServerOptions {
     pub loader_delay: Duration,
     /// Count requests and SQL statements and serve them at `GET /metrics`.
     pub metrics: bool,
+    /// The largest CSV file `POST /import/{kind}` accepts, in bytes.
+    pub import_limit_bytes: u64,
 }
 
 impl Default for ServerOptions {
@@ -62,6 +64,7 @@ impl Default for ServerOptions {
         ServerOptions {
             loader_delay: crate::graphql::DEFAULT_LOADER_DELAY,
             metrics: false,
+            import_limit_bytes: import::MAX_IMPORT_BYTES,
         }
     }
 }
@@ -156,7 +159,10 @@ pub fn router(
     });
     let schema = build_schema(db.clone(), options.loader_delay, security.schema);
     let answers = Arc::new(answers::Answers::new(db.clone()));
-    let importing = Arc::new(import::ImportState { db: db.clone() });
+    let importing = Arc::new(import::ImportState {
+        db: db.clone(),
+        limit_bytes: options.import_limit_bytes,
+    });
     let access = Arc::new(access::Access::new(db, security));
     // CSV files are streamed under their own limit, not the global one.
     let import_routes = Router::new()
@@ -165,7 +171,9 @@ pub fn router(
             access.clone(),
             access::authenticate,
         ))
-        .layer(DefaultBodyLimit::max(import::MAX_IMPORT_BYTES as usize))
+        .layer(DefaultBodyLimit::max(
+            usize::try_from(options.import_limit_bytes).unwrap_or(usize::MAX),
+        ))
         .with_state(importing);
     let graphql_routes = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
