@@ -22,6 +22,14 @@ use crate::store::writes::Actor;
 /// The exit code of an import refused for bad rows.
 pub const BAD_ROWS: u8 = 2;
 
+fn rows(n: u64) -> String {
+    if n == 1 {
+        "1 row".to_owned()
+    } else {
+        format!("{n} rows")
+    }
+}
+
 fn kind_of(arg: ImportKindArg) -> Kind {
     match arg {
         ImportKindArg::Spend => Kind::Spend,
@@ -86,20 +94,22 @@ async fn import_file(kind: Kind, args: ImportArgs) -> Result<ExitCode, String> {
             }
             if !report.is_clean() {
                 eprintln!(
-                    "{} rows read, {} errors: nothing was imported",
-                    report.rows_read, report.error_count
+                    "{} read, {} error(s): nothing was imported",
+                    rows(report.rows_read),
+                    report.error_count
                 );
                 return Ok(ExitCode::from(BAD_ROWS));
             }
             if report.dry_run {
                 println!(
-                    "{} rows read, all good (dry run: nothing was imported)",
-                    report.rows_read
+                    "{} read, all good (dry run: nothing was imported)",
+                    rows(report.rows_read)
                 );
             } else {
                 println!(
-                    "{} rows read, {} imported",
-                    report.rows_read, report.rows_imported
+                    "{} read, {} imported",
+                    rows(report.rows_read),
+                    report.rows_imported
                 );
             }
             Ok(ExitCode::SUCCESS)
