@@ -277,3 +277,35 @@ async fn a_streamed_body_is_cut_off_at_the_limit_and_rolled_back() {
     assert!(answer.contains("PAYLOAD_TOO_LARGE"), "{answer}");
     assert_eq!(snapshot(&app.db).await, before);
 }
+
+#[tokio::test]
+async fn an_upload_cut_off_half_way_leaves_no_rows() {
+    let app = TestApp::demo().await;
+    let key = app.admin_key().await;
+    let before = count(&app, "spend_lines").await;
+    let audit_before = count(&app, "audit_events").await;
+    let row = "Victims of Crime,2023-24,Q3,ISAC,WYCA-ISAC-2022,1.00,,,a good row\n";
+    let sent = format!("{HEADER}{}", row.repeat(20_000));
+    // The client promises twice what it sends, then goes away.
+    {
+        use tokio::io::AsyncWriteExt;
+        let address = app.base.trim_start_matches("http://");
+        let mut socket = tokio::net::TcpStream::connect(address).await.unwrap();
+        let head = format!(
+            "POST /import/spend HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {key}\r\n\
+             Content-Type: text/csv\r\nContent-Length: {}\r\n\r\n",
+            sent.len() * 2
+        );
+        socket.write_all(head.as_bytes()).await.unwrap();
+        socket.write_all(sent.as_bytes()).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    // A later import waits for the write lock the cut-off one held (SQLite)
+    // and lands alone.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let one = format!("{HEADER}{row}");
+    let (status, report) = import(&app, Some(&key), "spend", false, one).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(count(&app, "spend_lines").await, before + 1);
+    assert_eq!(count(&app, "audit_events").await, audit_before + 1);
+}

@@ -17,6 +17,8 @@ use crate::domain::FinancialYear;
 pub struct Cells<'a> {
     columns: &'a Columns,
     record: &'a Record,
+    /// The row's fields do not line up with the header: no cell is read.
+    misaligned: bool,
     /// What is wrong with the row so far.
     pub errors: Vec<RowError>,
 }
@@ -25,13 +27,14 @@ impl<'a> Cells<'a> {
     /// The cells of `record`; a row whose field count is not the header's
     /// is refused as a whole (its values cannot be told apart).
     pub fn new(columns: &'a Columns, record: &'a Record) -> Self {
+        let found = record.fields.len();
         let mut cells = Cells {
             columns,
             record,
+            misaligned: found != columns.width(),
             errors: Vec::new(),
         };
-        let found = record.fields.len();
-        if found != columns.width() {
+        if cells.misaligned {
             cells.errors.push(RowError {
                 line: record.line,
                 column: None,
@@ -67,7 +70,7 @@ impl<'a> Cells<'a> {
 
     /// A cell's text, `None` when blank or absent.
     pub fn text(&self, column: &str) -> Option<&'a str> {
-        if !self.errors.is_empty() && self.record.fields.len() != self.columns.width() {
+        if self.misaligned {
             return None;
         }
         self.columns.cell(&self.record.fields, column)
@@ -76,7 +79,7 @@ impl<'a> Cells<'a> {
     /// A cell that must be given; `None` (and `VALUE_REQUIRED`) when blank.
     pub fn required(&mut self, column: &'static str) -> Option<&'a str> {
         let value = self.text(column);
-        if value.is_none() && self.record.fields.len() == self.columns.width() {
+        if value.is_none() && !self.misaligned {
             self.reject(
                 column,
                 "VALUE_REQUIRED",
