@@ -247,8 +247,8 @@ pub async fn award_grant(
     Ok(row)
 }
 
-/// [`award_grant`] inside the caller's transaction (CSV import writes many in one): the same
-/// permission check, rules, write and audit event.
+/// [`award_grant`] inside the caller's transaction (CSV import writes
+/// many in one): the same permission check, rules, write and audit event.
 pub(crate) async fn award_grant_in(
     txn: &DatabaseTransaction,
     actor: &Actor<'_>,

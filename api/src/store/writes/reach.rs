@@ -46,8 +46,8 @@ pub async fn record_observation(
     Ok(row)
 }
 
-/// [`record_observation`] inside the caller's transaction (CSV import writes many in one): the same
-/// permission check, rules, write and audit event.
+/// [`record_observation`] inside the caller's transaction (CSV import writes
+/// many in one): the same permission check, rules, write and audit event.
 pub(crate) async fn record_observation_in(
     txn: &DatabaseTransaction,
     actor: &Actor<'_>,
