@@ -50,6 +50,10 @@ pub enum Command {
     /// Create, list and revoke API keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Import spend lines, budgets, observations or grant awards from CSV,
+    /// all or nothing; or print a kind's template.
+    #[command(subcommand)]
+    Import(ImportCommand),
 }
 
 /// Where the database is.
@@ -203,4 +207,49 @@ pub struct ExportSchemaArgs {
     /// The schema file to write or check.
     #[arg(long, default_value = "schema.graphql")]
     pub path: std::path::PathBuf,
+}
+
+/// `import` subcommands: a template, or a file of one kind.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Print a kind's CSV template (the header row and one example row).
+    Template {
+        /// What the file holds.
+        #[arg(value_enum)]
+        kind: ImportKindArg,
+    },
+    /// Import spend lines (the columns of `recordSpend`, references by name).
+    Spend(ImportArgs),
+    /// Import funding stream budgets (`recordBudget`).
+    Budgets(ImportArgs),
+    /// Import reach and outcome observations (`recordObservation`).
+    Observations(ImportArgs),
+    /// Import grant awards (`awardGrant`).
+    GrantAwards(ImportArgs),
+}
+
+/// The kinds of file `import` reads.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ImportKindArg {
+    /// Spend lines.
+    Spend,
+    /// Funding stream budgets.
+    Budgets,
+    /// Reach and outcome observations.
+    Observations,
+    /// Grant awards.
+    GrantAwards,
+}
+
+/// Flags of `import KIND FILE`.
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// The database.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// The CSV file (UTF-8, with a header row; see `import template KIND`).
+    pub file: std::path::PathBuf,
+    /// Check every row and report, then roll back: nothing is written.
+    #[arg(long)]
+    pub dry_run: bool,
 }

@@ -20,5 +20,6 @@ pub mod feed;
 pub mod graphiql;
 pub mod graphql;
 pub mod http;
+pub mod import;
 pub mod seed;
 pub mod store;

@@ -20,6 +20,7 @@ pub mod extension_option;
 pub mod figure;
 pub mod financial_year;
 pub mod grant_pot;
+pub mod input;
 pub mod liabilities;
 pub mod money;
 mod plain_decimal;

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::domain;
+use crate::domain::input::parse_plain_decimal;
 
 /// A calendar date, `YYYY-MM-DD` (e.g. `"2023-04-01"`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -19,13 +20,9 @@ pub struct Date(pub NaiveDate);
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
-            Value::String(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .ok()
-                .filter(|_| text.len() == 10)
-                .map(Date)
-                .ok_or_else(|| {
-                    InputValueError::custom(format!("{text:?} is not a date: expected YYYY-MM-DD"))
-                }),
+            Value::String(text) => domain::input::parse_date(text).map(Date).ok_or_else(|| {
+                InputValueError::custom(format!("{text:?} is not a date: expected YYYY-MM-DD"))
+            }),
             _ => Err(InputValueError::custom(
                 "a Date must be a string YYYY-MM-DD",
             )),
@@ -230,20 +227,6 @@ impl Provenance {
 /// A scaled integer (`*_e4` columns: value × 10^4) as an exact decimal.
 pub fn decimal_from_e4(scaled: i64) -> DecimalScalar {
     DecimalScalar(Decimal::new(scaled, 4).normalize())
-}
-
-/// Parses `-?digits(.digits)?` exactly; exponents, `NaN`, spaces and `+` are refused.
-fn parse_plain_decimal(text: &str) -> Option<Decimal> {
-    let unsigned = text.strip_prefix('-').unwrap_or(text);
-    let (whole, fraction) = match unsigned.split_once('.') {
-        Some((whole, fraction)) => (whole, Some(fraction)),
-        None => (unsigned, None),
-    };
-    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
-    if !digits(whole) || !fraction.is_none_or(digits) {
-        return None;
-    }
-    Decimal::from_str_exact(text).ok()
 }
 
 #[cfg(test)]

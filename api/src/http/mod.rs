@@ -30,6 +30,7 @@ pub mod access;
 pub mod answers;
 pub mod calendar;
 pub mod graphql;
+pub mod import;
 pub mod metrics;
 pub mod reply;
 
@@ -58,6 +59,8 @@ pub struct ServerOptions {
     /// by route and operation, SQL statements, the connection pool. Counting
     /// statements takes the pool's metric callback (SeaORM keeps one).
     pub metrics: bool,
+    /// The largest CSV file `POST /import/{kind}` accepts, in bytes.
+    pub import_limit_bytes: u64,
 }
 
 impl Default for ServerOptions {
@@ -65,6 +68,7 @@ impl Default for ServerOptions {
         ServerOptions {
             loader_delay: crate::graphql::DEFAULT_LOADER_DELAY,
             metrics: true,
+            import_limit_bytes: import::MAX_IMPORT_BYTES,
         }
     }
 }
@@ -131,7 +135,22 @@ pub fn router(
     let metrics = options.metrics.then(|| metrics::Metrics::install(&mut db));
     let schema = build_schema(db.clone(), options.loader_delay, security.schema);
     let answers = Arc::new(answers::Answers::new(db.clone()));
+    let importing = Arc::new(import::ImportState {
+        db: db.clone(),
+        limit_bytes: options.import_limit_bytes,
+    });
     let access = Arc::new(access::Access::new(db.clone(), security));
+    // CSV files are streamed under their own limit, not the global one.
+    let import_routes = Router::new()
+        .route("/import/{kind}", axum::routing::post(import::post))
+        .route_layer(middleware::from_fn_with_state(
+            access.clone(),
+            access::authenticate,
+        ))
+        .layer(DefaultBodyLimit::max(
+            usize::try_from(options.import_limit_bytes).unwrap_or(usize::MAX),
+        ))
+        .with_state(importing);
     let graphql_routes = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route_layer(middleware::from_fn_with_state(
@@ -147,6 +166,7 @@ pub fn router(
     let app = Router::new()
         .merge(graphql_routes)
         .merge(feed_routes)
+        .merge(import_routes)
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz));
     let mut app = app

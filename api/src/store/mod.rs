@@ -13,6 +13,7 @@ pub mod cache;
 pub mod calendar;
 pub mod data_version;
 pub mod fetch;
+pub mod import;
 pub mod liabilities;
 pub mod writes;
 

@@ -108,23 +108,76 @@ pub async fn rebuild_spend_attributions(
     let mut rows: Vec<(i64, i64, i64)> = Vec::new();
     for (line, contract, amount) in lines {
         let Some(contract) = contract else { continue };
-        let parts: BTreeMap<i64, i64> = match trees.get(&contract) {
-            Some(tree) => allocate_tree(amount, tree).into_iter().fold(
-                BTreeMap::new(),
-                |mut by_party, (party, part)| {
-                    *by_party.entry(party).or_insert(0) += part;
-                    by_party
-                },
-            ),
-            None => {
-                let lead = leads.get(&contract).copied().ok_or_else(|| {
-                    AppError::internal(format!("spend line {line}: contract {contract} missing"))
-                })?;
-                BTreeMap::from([(lead, amount)])
-            }
-        };
-        rows.extend(parts.into_iter().map(|(party, part)| (line, party, part)));
+        rows.extend(parts_of(line, contract, amount, &trees, &leads)?);
     }
+    insert_rows(txn, &rows).await
+}
+
+/// Attributes spend lines just inserted under contracts (they have no rows
+/// yet), exactly as [`rebuild_spend_attributions`] would, without reading
+/// the other lines of their contracts: CSV import calls it once per batch
+/// of `(line id, contract id, amount in pence)`, so its memory stays bounded.
+pub(crate) async fn attribute_new_lines(
+    txn: &impl ConnectionTrait,
+    lines: &[(i64, i64, i64)],
+) -> AppResult<()> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let ids: std::collections::BTreeSet<i64> = lines.iter().map(|&(_, c, _)| c).collect();
+    let leads: HashMap<i64, i64> = contract::Entity::find()
+        .select_only()
+        .columns([contract::Column::Id, contract::Column::LeadCommissionerId])
+        .filter(contract::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(txn)
+        .await?
+        .into_iter()
+        .collect();
+    let shares = cost_share::Entity::find()
+        .filter(cost_share::Column::ContractId.is_in(ids.iter().copied()))
+        .order_by_asc(cost_share::Column::Position)
+        .order_by_asc(cost_share::Column::Id)
+        .all(txn)
+        .await?;
+    let trees = split_trees(&shares)?;
+    let mut rows = Vec::new();
+    for &(line, contract, amount) in lines {
+        rows.extend(parts_of(line, contract, amount, &trees, &leads)?);
+    }
+    insert_rows(txn, &rows).await
+}
+
+/// The attribution rows `(line, party, pence)` of one line.
+fn parts_of(
+    line: i64,
+    contract: i64,
+    amount: i64,
+    trees: &HashMap<i64, Vec<SplitNode<i64>>>,
+    leads: &HashMap<i64, i64>,
+) -> AppResult<Vec<(i64, i64, i64)>> {
+    let parts: BTreeMap<i64, i64> = match trees.get(&contract) {
+        Some(tree) => allocate_tree(amount, tree).into_iter().fold(
+            BTreeMap::new(),
+            |mut by_party, (party, part)| {
+                *by_party.entry(party).or_insert(0) += part;
+                by_party
+            },
+        ),
+        None => {
+            let lead = leads.get(&contract).copied().ok_or_else(|| {
+                AppError::internal(format!("spend line {line}: contract {contract} missing"))
+            })?;
+            BTreeMap::from([(lead, amount)])
+        }
+    };
+    Ok(parts
+        .into_iter()
+        .map(|(party, part)| (line, party, part))
+        .collect())
+}
+
+async fn insert_rows(txn: &impl ConnectionTrait, rows: &[(i64, i64, i64)]) -> AppResult<()> {
     for batch in rows.chunks(INSERT_BATCH) {
         let mut insert = Query::insert();
         insert.into_table(SpendAttributions::Table).columns([

@@ -242,9 +242,21 @@ pub async fn award_grant(
     input: NewAward,
 ) -> WriteResult<grant_award::Model> {
     let txn = begin(db).await?;
+    let row = award_grant_in(&txn, actor, input).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// [`award_grant`] inside the caller's transaction (CSV import writes
+/// many in one): the same permission check, rules, write and audit event.
+pub(crate) async fn award_grant_in(
+    txn: &DatabaseTransaction,
+    actor: &Actor<'_>,
+    input: NewAward,
+) -> WriteResult<grant_award::Model> {
     let round =
-        lock::<grant_round::Entity>(&txn, input.round_id, &["roundId"], "grant round").await?;
-    actor.may_write(programme_owner(&txn, round.programme_id).await?)?;
+        lock::<grant_round::Entity>(txn, input.round_id, &["roundId"], "grant round").await?;
+    actor.may_write(programme_owner(txn, round.programme_id).await?)?;
     let mut checks = Checks::default();
     let project = checks.text("projectName", &input.project_name, text::NAME);
     let description = checks.optional_text("description", input.description.as_deref(), text::LONG);
@@ -253,7 +265,7 @@ pub async fn award_grant(
         checks.dates(check_in_range("awardedOn", date));
     }
     referenced::<organisation::Entity>(
-        &txn,
+        txn,
         &mut checks,
         input.recipient_id,
         &["recipientId"],
@@ -261,7 +273,7 @@ pub async fn award_grant(
     )
     .await?;
     if let Some(id) = input.partner_id {
-        referenced::<organisation::Entity>(&txn, &mut checks, id, &["partnerId"], "organisation")
+        referenced::<organisation::Entity>(txn, &mut checks, id, &["partnerId"], "organisation")
             .await?;
     }
     let (Some(project), Some(description), Some(amount), true) =
@@ -269,7 +281,7 @@ pub async fn award_grant(
     else {
         return Err(checks.into_error());
     };
-    let already = awarded_so_far(&txn, round.id).await?;
+    let already = awarded_so_far(txn, round.id).await?;
     check_award_within_pot(round.pot_pence, already, amount)
         .map_err(|err| rejected(&["amount"], err.code(), format!("amount: {err}")))?;
     let row = grant_award::ActiveModel {
@@ -283,7 +295,7 @@ pub async fn award_grant(
         is_illustrative: Set(false),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     let change = Change {
         entity_type: "GrantAward",
@@ -293,7 +305,6 @@ pub async fn award_grant(
         before: None,
         after: Some(row_json(&row)),
     };
-    audit(&txn, actor, change).await?;
-    txn.commit().await?;
+    audit(txn, actor, change).await?;
     Ok(row)
 }

@@ -249,6 +249,11 @@ impl Checks {
         }
     }
 
+    /// The rejections recorded so far, taken out.
+    pub fn take(&mut self) -> Vec<Rejection> {
+        std::mem::take(&mut self.rejections)
+    }
+
     /// Whether nothing was rejected.
     pub fn is_clean(&self) -> bool {
         self.rejections.is_empty()
@@ -432,7 +437,31 @@ pub(crate) async fn audit(
     actor: &Actor<'_>,
     change: Change<'_>,
 ) -> AppResult<()> {
-    let event = audit_event::ActiveModel {
+    audit_event::Entity::insert(audit_row(actor, change))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Writes many audit events in one statement, in the caller's transaction
+/// (CSV import records one per row it creates).
+pub(crate) async fn audit_many(
+    txn: &impl ConnectionTrait,
+    actor: &Actor<'_>,
+    changes: Vec<Change<'_>>,
+) -> AppResult<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let rows = changes.into_iter().map(|change| audit_row(actor, change));
+    audit_event::Entity::insert_many(rows)
+        .exec_without_returning(txn)
+        .await?;
+    Ok(())
+}
+
+fn audit_row(actor: &Actor<'_>, change: Change<'_>) -> audit_event::ActiveModel {
+    audit_event::ActiveModel {
         occurred_at: Set(Utc::now()),
         actor: Set(actor.name.clone()),
         actor_key_id: Set(actor.key_id),
@@ -444,9 +473,7 @@ pub(crate) async fn audit(
         before_json: Set(change.before.map(|j| j.to_string())),
         after_json: Set(change.after.map(|j| j.to_string())),
         ..Default::default()
-    };
-    audit_event::Entity::insert(event).exec(txn).await?;
-    Ok(())
+    }
 }
 
 /// A stored row as JSON for the audit log: column names and stored units

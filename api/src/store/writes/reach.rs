@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use entity::enums::{IndicatorUnit, Qualifier};
 use entity::{indicator, observation};
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, DatabaseTransaction};
 
 use super::owners::indicator_owner;
 use super::{audit, begin, referenced, row_json, Actor, AuditAction, Change, Checks, WriteResult};
@@ -41,9 +41,21 @@ pub async fn record_observation(
     input: RecordObservation,
 ) -> WriteResult<observation::Model> {
     let txn = begin(db).await?;
+    let row = record_observation_in(&txn, actor, input).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// [`record_observation`] inside the caller's transaction (CSV import writes
+/// many in one): the same permission check, rules, write and audit event.
+pub(crate) async fn record_observation_in(
+    txn: &DatabaseTransaction,
+    actor: &Actor<'_>,
+    input: RecordObservation,
+) -> WriteResult<observation::Model> {
     let mut checks = Checks::default();
     let Some(found) = referenced::<indicator::Entity>(
-        &txn,
+        txn,
         &mut checks,
         input.indicator_id,
         &["indicatorId"],
@@ -53,7 +65,7 @@ pub async fn record_observation(
     else {
         return Err(checks.into_error());
     };
-    actor.may_write(indicator_owner(&txn, &found).await?)?;
+    actor.may_write(indicator_owner(txn, &found).await?)?;
     checks.dates(check_order(&[
         ("periodStart", Some(input.period_start)),
         ("periodEnd", Some(input.period_end)),
@@ -98,7 +110,7 @@ pub async fn record_observation(
         is_illustrative: Set(false),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     let change = Change {
         entity_type: "Observation",
@@ -108,7 +120,6 @@ pub async fn record_observation(
         before: None,
         after: Some(row_json(&row)),
     };
-    audit(&txn, actor, change).await?;
-    txn.commit().await?;
+    audit(txn, actor, change).await?;
     Ok(row)
 }

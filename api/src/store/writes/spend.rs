@@ -4,8 +4,8 @@ use entity::enums::Qualifier;
 use entity::{budget, contract, funding_stream, service, spend_line};
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, QuerySelect,
 };
 
 use super::owners::spend_owner;
@@ -67,12 +67,25 @@ pub async fn record_budget(
 ) -> WriteResult<budget::Model> {
     actor.may_write(None)?;
     let txn = begin(db).await?;
+    let saved = record_budget_in(&txn, actor, input).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// [`record_budget`] inside the caller's transaction (CSV import writes
+/// many in one): the same permission check, rules, write and audit event.
+pub(crate) async fn record_budget_in(
+    txn: &DatabaseTransaction,
+    actor: &Actor<'_>,
+    input: RecordBudget,
+) -> WriteResult<budget::Model> {
+    actor.may_write(None)?;
     let mut checks = Checks::default();
     let amount = checks.money(&["amount"], input.amount);
     let wording = checks.optional_text("wording", input.wording.as_deref(), text::CODE);
     let notes = checks.optional_text("notes", input.notes.as_deref(), text::LONG);
     referenced::<funding_stream::Entity>(
-        &txn,
+        txn,
         &mut checks,
         input.funding_stream_id,
         &["fundingStreamId"],
@@ -89,7 +102,7 @@ pub async fn record_budget(
         .filter(budget::Column::FundingStreamId.eq(input.funding_stream_id))
         .filter(budget::Column::FinancialYear.eq(year))
         .lock_exclusive()
-        .one(&txn)
+        .one(txn)
         .await?;
     let current_version = existing.as_ref().map(|b| b.version);
     if current_version != input.expected_version {
@@ -128,9 +141,9 @@ pub async fn record_budget(
     row.wording = Set(wording);
     row.notes = Set(notes);
     let saved = if before.is_some() {
-        row.update(&txn).await?
+        row.update(txn).await?
     } else {
-        row.insert(&txn).await?
+        row.insert(txn).await?
     };
     let change = Change {
         entity_type: "Budget",
@@ -140,8 +153,7 @@ pub async fn record_budget(
         before,
         after: Some(row_json(&saved)),
     };
-    audit(&txn, actor, change).await?;
-    txn.commit().await?;
+    audit(txn, actor, change).await?;
     Ok(saved)
 }
 
@@ -169,28 +181,7 @@ pub async fn record_spend(
         return Err(checks.into_error());
     }
     actor.may_write(spend_owner(&txn, input.contract_id, input.service_id).await?)?;
-    if let (Some(contract), Some(service_id)) = (&found_contract, input.service_id) {
-        if contract.service_id != service_id {
-            checks.reject_at(
-                &["serviceId"],
-                "SPEND_SERVICE_MISMATCH",
-                "serviceId: the contract delivers another service; give the contract's service or none",
-            );
-        }
-    }
-    if found_contract
-        .as_ref()
-        .is_some_and(|c| c.archived_at.is_some())
-    {
-        checks.reject_at(
-            &["contractId"],
-            "ARCHIVED",
-            "contractId: the contract is archived",
-        );
-    }
-    let amount = checks.money(&["amount"], input.amount);
-    let wording = checks.optional_text("wording", input.wording.as_deref(), text::CODE);
-    let description = checks.optional_text("description", input.description.as_deref(), text::LONG);
+    let row = spend_line_row(&mut checks, &input, found_contract.as_ref());
     referenced::<funding_stream::Entity>(
         &txn,
         &mut checks,
@@ -199,29 +190,10 @@ pub async fn record_spend(
         "funding stream",
     )
     .await?;
-    let (Some(amount), Some(wording), Some(description), true) =
-        (amount, wording, description, checks.is_clean())
-    else {
+    let (Some(row), true) = (row, checks.is_clean()) else {
         return Err(checks.into_error());
     };
-    let row = spend_line::ActiveModel {
-        funding_stream_id: Set(input.funding_stream_id),
-        financial_year: Set(input.financial_year.start_year()),
-        quarter: Set(input.quarter.map(i32::from)),
-        // A line under a contract is also under the contract's service.
-        service_id: Set(input
-            .service_id
-            .or(found_contract.as_ref().map(|c| c.service_id))),
-        contract_id: Set(input.contract_id),
-        amount_pence: Set(amount),
-        qualifier: Set(input.qualifier),
-        wording: Set(wording),
-        description: Set(description),
-        is_illustrative: Set(false),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    let row = row.insert(&txn).await?;
     if let Some(contract_id) = row.contract_id {
         rebuild_spend_attributions(&txn, Some(&[contract_id])).await?;
     }
@@ -236,4 +208,50 @@ pub async fn record_spend(
     audit(&txn, actor, change).await?;
     txn.commit().await?;
     Ok(row)
+}
+
+/// The rules of a spend line whose contract (if any) was found, and the row
+/// to insert; `None` when a rule is broken (each recorded in `checks`). The
+/// `recordSpend` mutation and CSV import both check a line with this.
+pub(crate) fn spend_line_row(
+    checks: &mut Checks,
+    input: &RecordSpend,
+    contract: Option<&contract::Model>,
+) -> Option<spend_line::ActiveModel> {
+    if let (Some(contract), Some(service_id)) = (contract, input.service_id) {
+        if contract.service_id != service_id {
+            checks.reject_at(
+                &["serviceId"],
+                "SPEND_SERVICE_MISMATCH",
+                "serviceId: the contract delivers another service; give the contract's service or none",
+            );
+        }
+    }
+    if contract.is_some_and(|c| c.archived_at.is_some()) {
+        checks.reject_at(
+            &["contractId"],
+            "ARCHIVED",
+            "contractId: the contract is archived",
+        );
+    }
+    let amount = checks.money(&["amount"], input.amount);
+    let wording = checks.optional_text("wording", input.wording.as_deref(), text::CODE);
+    let description = checks.optional_text("description", input.description.as_deref(), text::LONG);
+    let (Some(amount), Some(wording), Some(description)) = (amount, wording, description) else {
+        return None;
+    };
+    Some(spend_line::ActiveModel {
+        funding_stream_id: Set(input.funding_stream_id),
+        financial_year: Set(input.financial_year.start_year()),
+        quarter: Set(input.quarter.map(i32::from)),
+        // A line under a contract is also under the contract's service.
+        service_id: Set(input.service_id.or(contract.map(|c| c.service_id))),
+        contract_id: Set(input.contract_id),
+        amount_pence: Set(amount),
+        qualifier: Set(input.qualifier),
+        wording: Set(wording),
+        description: Set(description),
+        is_illustrative: Set(false),
+        ..Default::default()
+    })
 }
