@@ -45,6 +45,7 @@ async fn dispatch(command: Command) -> Result<ExitCode, String> {
         Command::Generate(args) => generate(args).await,
         Command::ExportSchema(args) => export_schema(args),
         Command::Keys(command) => keys(command).await,
+        Command::Export(command) => crate::export::command::run(command).await,
     }
 }
 

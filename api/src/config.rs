@@ -35,6 +35,9 @@ pub enum Command {
     /// Create, list and revoke API keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Write open-data exports: OCDS for contracts, 360Giving for grants.
+    #[command(subcommand)]
+    Export(crate::export::command::ExportCommand),
 }
 
 /// Where the database is.

@@ -6,6 +6,7 @@
 //! - [`graphql`]: the schema: types, scalars, loaders, pagination.
 //! - [`http`]: the axum router and its middleware.
 //! - [`seed`]: the demo dataset.
+//! - [`export`]: open-data exports (OCDS, 360Giving).
 //! - [`cli`] and [`config`]: the `commtrack` command.
 
 pub mod auth;
@@ -13,6 +14,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod graphiql;
 pub mod graphql;
 pub mod http;
