@@ -50,6 +50,8 @@ async fn dispatch(command: Command) -> Result<ExitCode, String> {
 }
 
 async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
+    let ocid_prefix = crate::export::OcidPrefix::parse(&args.ocid_prefix)
+        .map_err(|e| format!("{} [{}]", e.message(), "OCID_PREFIX_INVALID"))?;
     let db = crate::store::open(&args.database.database_url)
         .await
         .map_err(|e| e.to_string())?;
@@ -80,6 +82,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         db,
         crate::http::ServerOptions {
             metrics: args.metrics,
+            ocid_prefix,
             ..crate::http::ServerOptions::default()
         },
         security,

@@ -86,6 +86,10 @@ pub struct ServeArgs {
     /// for the benchmark harness and monitoring.
     #[arg(long, env = "COMMTRACK_METRICS")]
     pub metrics: bool,
+    /// The `ocid` prefix of OCDS exports (`GET /export/ocds.json`) that name none.
+    #[arg(long, env = "COMMTRACK_OCID_PREFIX",
+          default_value = crate::export::settings::DEFAULT_OCID_PREFIX)]
+    pub ocid_prefix: String,
 }
 
 impl ServeArgs {

@@ -62,6 +62,13 @@ pub async fn giving360_document(
 ) -> AppResult<Vec<u8>> {
     let rows = crate::store::exports::grant_rows(db, scope).await?;
     let package = giving360::grant_package(&rows, prefix)?;
+    if format == GivingFormat::Json && package.grants.is_empty() {
+        return Err(AppError::NotFound(format!(
+            "grants: {:?} has no awards recorded in the rounds asked for, and a 360Giving \
+             package holds at least one grant (the round figures are in the rounds-csv format)",
+            scope.programme
+        )));
+    }
     let mut out = Vec::new();
     match format {
         GivingFormat::Json => {

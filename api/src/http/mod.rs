@@ -28,6 +28,7 @@ use crate::graphql::{build_schema, CommtrackSchema};
 
 pub mod access;
 pub mod answers;
+pub mod exports;
 pub mod graphql;
 pub mod reply;
 
@@ -54,6 +55,8 @@ pub struct ServerOptions {
     pub loader_delay: Duration,
     /// Count requests and SQL statements and serve them at `GET /metrics`.
     pub metrics: bool,
+    /// The `ocid` prefix of OCDS exports that name none.
+    pub ocid_prefix: crate::export::OcidPrefix,
 }
 
 impl Default for ServerOptions {
@@ -61,6 +64,7 @@ impl Default for ServerOptions {
         ServerOptions {
             loader_delay: crate::graphql::DEFAULT_LOADER_DELAY,
             metrics: false,
+            ocid_prefix: crate::export::OcidPrefix::default(),
         }
     }
 }
@@ -155,12 +159,18 @@ pub fn router(
     });
     let schema = build_schema(db.clone(), options.loader_delay, security.schema);
     let answers = Arc::new(answers::Answers::new(db.clone()));
+    let exports = exports::ExportState {
+        db: db.clone(),
+        ocid_prefix: options.ocid_prefix.clone(),
+    };
     let access = Arc::new(access::Access::new(db, security));
+    let export_routes = exports::routes(exports, access.clone());
     let graphql_routes = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route_layer(middleware::from_fn_with_state(access, access::authenticate));
     let mut app = Router::new()
         .merge(graphql_routes)
+        .merge(export_routes)
         .route("/healthz", get(healthz));
     if let Some(metrics) = metrics {
         let served = metrics.clone();
