@@ -111,11 +111,25 @@ fn refusals_are_one_line_with_a_code_and_write_nothing() {
     let out_arg = out.to_str().unwrap();
     let cases: [(&[&str], &str); 5] = [
         (
-            &["export", "ocds", "--ocid-prefix", "ocds_bad", "--out", out_arg],
+            &[
+                "export",
+                "ocds",
+                "--ocid-prefix",
+                "ocds_bad",
+                "--out",
+                out_arg,
+            ],
             "OCID_PREFIX_INVALID",
         ),
         (
-            &["export", "ocds", "--contract", "NO-SUCH-REF", "--out", out_arg],
+            &[
+                "export",
+                "ocds",
+                "--contract",
+                "NO-SUCH-REF",
+                "--out",
+                out_arg,
+            ],
             "NOT_FOUND",
         ),
         (

@@ -42,9 +42,17 @@ async fn exports_need_an_analyst_key() {
     let admin = app.admin_key().await;
     for path in PATHS {
         let (status, body) = get(&app, path, None).await;
-        assert_eq!((status, code(&body).0.as_str()), (401, "UNAUTHENTICATED"), "{path}");
+        assert_eq!(
+            (status, code(&body).0.as_str()),
+            (401, "UNAUTHENTICATED"),
+            "{path}"
+        );
         let (status, body) = get(&app, path, Some(&viewer)).await;
-        assert_eq!((status, code(&body).0.as_str()), (403, "FORBIDDEN"), "{path}");
+        assert_eq!(
+            (status, code(&body).0.as_str()),
+            (403, "FORBIDDEN"),
+            "{path}"
+        );
         assert!(body.contains("analyst"), "{body}");
         assert_eq!(get(&app, path, Some(&analyst)).await.0, 200, "{path}");
         assert_eq!(get(&app, path, Some(&admin)).await.0, 200, "{path}");
@@ -74,7 +82,12 @@ async fn bad_input_is_refused_with_a_code_and_changes_nothing() {
     let before = api::store::data_version::current(&app.db).await.unwrap();
     let fund = "programme=Mayor%27s%20Safer%20Communities%20Fund";
     let cases: Vec<(String, u16, &str, Option<&str>)> = vec![
-        ("/export/ocds.json?contract=NO-SUCH-REF".into(), 404, "NOT_FOUND", None),
+        (
+            "/export/ocds.json?contract=NO-SUCH-REF".into(),
+            404,
+            "NOT_FOUND",
+            None,
+        ),
         (
             "/export/ocds.json?ocidPrefix=OCDS-Bad".into(),
             400,
@@ -105,8 +118,18 @@ async fn bad_input_is_refused_with_a_code_and_changes_nothing() {
             "BAD_USER_INPUT",
             Some("PARAMETER_UNKNOWN"),
         ),
-        ("/export/360giving.json?programme=No%20Such%20Fund".into(), 404, "NOT_FOUND", None),
-        (format!("/export/360giving.csv?{fund}&round=9"), 404, "NOT_FOUND", None),
+        (
+            "/export/360giving.json?programme=No%20Such%20Fund".into(),
+            404,
+            "NOT_FOUND",
+            None,
+        ),
+        (
+            format!("/export/360giving.csv?{fund}&round=9"),
+            404,
+            "NOT_FOUND",
+            None,
+        ),
         (
             format!("/export/360giving.json?{fund}&round=four"),
             400,
@@ -126,7 +149,12 @@ async fn bad_input_is_refused_with_a_code_and_changes_nothing() {
             Some("PROGRAMME_REQUIRED"),
         ),
         // Round 1 records no awards: no valid package can be made.
-        (format!("/export/360giving.json?{fund}&round=1"), 404, "NOT_FOUND", None),
+        (
+            format!("/export/360giving.json?{fund}&round=1"),
+            404,
+            "NOT_FOUND",
+            None,
+        ),
     ];
     for (path, status, expected, rule) in cases {
         let (got, body) = get(&app, &path, Some(&key)).await;
@@ -138,7 +166,10 @@ async fn bad_input_is_refused_with_a_code_and_changes_nothing() {
             .as_str()
             .unwrap()
             .to_owned();
-        assert!(!message.is_empty() && !message.contains("SELECT"), "{message}");
+        assert!(
+            !message.is_empty() && !message.contains("SELECT"),
+            "{message}"
+        );
     }
     let after = api::store::data_version::current(&app.db).await.unwrap();
     assert_eq!(before, after, "a refused export changed the data");

@@ -8,7 +8,8 @@ use serde_json::Value;
 use crate::common::TestApp;
 use crate::{export, generated, schemas};
 
-const ROUND_4: &str = "/export/360giving.json?programme=Mayor%27s%20Safer%20Communities%20Fund&round=4";
+const ROUND_4: &str =
+    "/export/360giving.json?programme=Mayor%27s%20Safer%20Communities%20Fund&round=4";
 
 fn rows(csv_text: &str) -> (Vec<String>, Vec<csv::StringRecord>) {
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
@@ -109,14 +110,24 @@ async fn round_4_of_the_demo_reads_back_from_the_flat_csv() {
     );
     let mut awards: Vec<(String, String, String)> = records
         .iter()
-        .map(|r| (r[name].to_owned(), r[amount].to_owned(), r[place].to_owned()))
+        .map(|r| {
+            (
+                r[name].to_owned(),
+                r[amount].to_owned(),
+                r[place].to_owned(),
+            )
+        })
         .collect();
     awards.sort();
     assert_eq!(
         awards,
         [
             ("Happydays UK".into(), "7280.00".into(), "Calderdale".into()),
-            ("Shine (West Bowling)".into(), "7424.00".into(), "Bradford".into()),
+            (
+                "Shine (West Bowling)".into(),
+                "7424.00".into(),
+                "Bradford".into()
+            ),
             (
                 "Yorkshire & Humber Regional Organised Crime Unit".into(),
                 "6000.00".into(),
@@ -170,12 +181,25 @@ async fn a_whole_programme_and_a_generated_one_are_valid_360giving() {
             .bytes()
             .map(|b| format!("%{b:02X}"))
             .collect();
-        let body = export(&app, &key, &format!("/export/360giving.json?programme={name}")).await;
+        let body = export(
+            &app,
+            &key,
+            &format!("/export/360giving.json?programme={name}"),
+        )
+        .await;
         let package: Value = serde_json::from_str(&body).unwrap();
         schemas::assert_valid(&schemas::giving_package(), &package, &programme.name);
         grants += package["grants"].as_array().unwrap().len();
-        let csv = export(&app, &key, &format!("/export/360giving.csv?programme={name}")).await;
-        assert_eq!(rows(&csv).1.len(), package["grants"].as_array().unwrap().len());
+        let csv = export(
+            &app,
+            &key,
+            &format!("/export/360giving.csv?programme={name}"),
+        )
+        .await;
+        assert_eq!(
+            rows(&csv).1.len(),
+            package["grants"].as_array().unwrap().len()
+        );
     }
     assert!(grants > 0);
 }

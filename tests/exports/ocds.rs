@@ -58,14 +58,21 @@ fn budget_lines(body: &str) -> HashMap<(String, String, String), Option<String>>
     let package: Package = serde_json::from_str(body).expect("a package");
     let mut lines = HashMap::new();
     for release in package.releases {
-        for line in release.planning.into_iter().flat_map(|p| p.budget.budget_breakdown) {
+        for line in release
+            .planning
+            .into_iter()
+            .flat_map(|p| p.budget.budget_breakdown)
+        {
             let key = (
                 release.ocid.clone(),
                 line.source_party.name,
                 line.period.start_date,
             );
             let amount = line.amount.map(|a| a.amount.get().to_owned());
-            assert!(lines.insert(key, amount).is_none(), "one line per funder and year");
+            assert!(
+                lines.insert(key, amount).is_none(),
+                "one line per funder and year"
+            );
         }
     }
     lines
@@ -87,7 +94,10 @@ async fn agrees_with_liabilities(app: &TestApp, body: &str, year: &str) -> usize
     let start = format!("{}-04-01T00:00:00Z", &year[..4]);
     let data = app.data(LIABILITIES, json!({ "year": year })).await;
     let mut matched = 0;
-    for payer in data["costShareLiabilities"]["commissioners"].as_array().unwrap() {
+    for payer in data["costShareLiabilities"]["commissioners"]
+        .as_array()
+        .unwrap()
+    {
         let name = payer["commissioner"]["name"].as_str().unwrap();
         for part in payer["contracts"].as_array().unwrap() {
             let reference = part["contract"]["reference"].as_str().unwrap();
@@ -141,7 +151,10 @@ async fn the_demo_exports_valid_ocds_that_agrees_with_the_liabilities() {
     );
     assert_eq!(lines[&nhs].as_deref(), Some("750000.00"));
     for year in ["2022-23", "2023-24", "2024-25", "2026-27"] {
-        assert!(agrees_with_liabilities(&app, &body, year).await > 0, "{year}");
+        assert!(
+            agrees_with_liabilities(&app, &body, year).await > 0,
+            "{year}"
+        );
     }
 
     let sarc = release(&package, "WYCA-SARC-2023");
@@ -171,10 +184,18 @@ async fn the_demo_exports_valid_ocds_that_agrees_with_the_liabilities() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|p| p["roles"].as_array().unwrap().contains(&json!("sourceParty")))
+        .filter(|p| {
+            p["roles"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("sourceParty"))
+        })
         .map(|p| p["name"].as_str().unwrap())
         .collect();
-    assert!(funders.contains(&"NHS England") && funders.len() >= 3, "{funders:?}");
+    assert!(
+        funders.contains(&"NHS England") && funders.len() >= 3,
+        "{funders:?}"
+    );
     assert_eq!(
         sarc["planning"]["budget"]["amount"]["amount"].as_f64(),
         contract["value"]["amount"].as_f64()
@@ -185,7 +206,10 @@ async fn the_demo_exports_valid_ocds_that_agrees_with_the_liabilities() {
     let amendments = cara["amendments"].as_array().unwrap();
     assert_eq!(amendments.len(), 2);
     assert_eq!(amendments[0]["date"], "2024-10-01T00:00:00Z");
-    assert_eq!(amendments[1]["description"], "The term is extended to 2027-03-31.");
+    assert_eq!(
+        amendments[1]["description"],
+        "The term is extended to 2027-03-31."
+    );
     assert_eq!(cara["renewal"]["minimumRenewals"], 2);
     assert_eq!(cara["period"]["endDate"], "2027-03-31T23:59:59Z");
     assert!(release(&package, "WYCA-CARA-2022")["tag"]
@@ -193,7 +217,10 @@ async fn the_demo_exports_valid_ocds_that_agrees_with_the_liabilities() {
         .unwrap()
         .contains(&json!("contractAmendment")));
     // A release is dated by the contract's last change: CARA's last decision.
-    assert_eq!(release(&package, "WYCA-CARA-2022")["date"], "2025-11-03T00:00:00Z");
+    assert_eq!(
+        release(&package, "WYCA-CARA-2022")["date"],
+        "2025-11-03T00:00:00Z"
+    );
     assert_eq!(package["publishedDate"], "2025-11-03T00:00:00Z");
 }
 
@@ -234,7 +261,10 @@ async fn option_states_follow_the_day_of_the_export() {
     )
     .await;
     let prefixed: Value = serde_json::from_str(&prefixed).unwrap();
-    assert_eq!(prefixed["releases"][0]["ocid"], "ocds-213czf-WYCA-SARC-2023");
+    assert_eq!(
+        prefixed["releases"][0]["ocid"],
+        "ocds-213czf-WYCA-SARC-2023"
+    );
     let published = export(
         &app,
         &key,
@@ -293,11 +323,11 @@ async fn reach_figures_are_metrics_and_loose_ones_keep_their_qualifier() {
     assert_eq!(observation["measure"], 1200);
     assert_eq!(observation["unit"]["name"], "referrals");
     assert_eq!(observation["period"]["endDate"], "2024-03-31T23:59:59Z");
+    assert_eq!(observation["notes"], "APPROXIMATE: reported as \"around\".");
     assert_eq!(
-        observation["notes"],
-        "APPROXIMATE: reported as \"around\"."
+        contract["agreedMetrics"][0]["observations"][0]["measure"],
+        1500
     );
-    assert_eq!(contract["agreedMetrics"][0]["observations"][0]["measure"], 1500);
     assert!(package["releases"][0]["tag"]
         .as_array()
         .unwrap()
@@ -310,7 +340,11 @@ async fn a_generated_dataset_exports_valid_ocds_that_agrees_with_the_liabilities
     let key = app.analyst_key().await;
     let body = export(&app, &key, "/export/ocds.json?asOf=2026-11-23").await;
     let package: Value = serde_json::from_str(&body).unwrap();
-    schemas::assert_valid(&schemas::ocds_package(), &package, "a generated dataset's OCDS");
+    schemas::assert_valid(
+        &schemas::ocds_package(),
+        &package,
+        "a generated dataset's OCDS",
+    );
     assert_eq!(package["releases"].as_array().unwrap().len(), 80);
     let metrics = package["releases"]
         .as_array()
@@ -320,6 +354,71 @@ async fn a_generated_dataset_exports_valid_ocds_that_agrees_with_the_liabilities
         .count();
     assert!(metrics > 0, "service figures appear as metrics");
     for year in ["2018-19", "2021-22", "2024-25"] {
-        assert!(agrees_with_liabilities(&app, &body, year).await > 0, "{year}");
+        assert!(
+            agrees_with_liabilities(&app, &body, year).await > 0,
+            "{year}"
+        );
+    }
+}
+
+/// The validators are real: a document breaking the core schema, or an
+/// extension merged into it, is refused.
+#[tokio::test]
+async fn the_validators_refuse_what_the_standards_forbid() {
+    let app = TestApp::demo().await;
+    let key = app.analyst_key().await;
+    let body = export(&app, &key, "/export/ocds.json?contract=WYCA-SARC-2023").await;
+    let package: Value = serde_json::from_str(&body).unwrap();
+    let validator = schemas::ocds_package();
+    schemas::assert_valid(&validator, &package, "the SARC");
+    let broken: [(&str, fn(&mut Value)); 5] = [
+        ("no ocid", |p| {
+            p["releases"][0].as_object_mut().unwrap().remove("ocid");
+        }),
+        ("a date that is not a date-time", |p| {
+            p["releases"][0]["date"] = json!("2023-04-01");
+        }),
+        ("a budget line amount as text (budget breakdown)", |p| {
+            p["releases"][0]["planning"]["budget"]["budgetBreakdown"][0]["amount"]["amount"] =
+                json!("750000.00");
+        }),
+        ("a renewal count as text (renewal)", |p| {
+            p["releases"][0]["contracts"][0]["renewal"]["maximumRenewals"] = json!("one");
+        }),
+        ("a metric without an id (metrics)", |p| {
+            p["releases"][0]["contracts"][0]["implementation"] =
+                json!({ "metrics": [{ "title": "no id" }] });
+        }),
+    ];
+    for (what, breaks) in broken {
+        let mut document = package.clone();
+        breaks(&mut document);
+        assert!(!validator.is_valid(&document), "{what} passed");
+    }
+
+    let body = export(
+        &app,
+        &key,
+        "/export/360giving.json?programme=Mayor%27s%20Safer%20Communities%20Fund",
+    )
+    .await;
+    let package: Value = serde_json::from_str(&body).unwrap();
+    let validator = schemas::giving_package();
+    schemas::assert_valid(&validator, &package, "the fund");
+    let broken: [(&str, fn(&mut Value)); 3] = [
+        ("an award date in words", |p| {
+            p["grants"][0]["awardDate"] = json!("10 June 2023");
+        }),
+        ("no recipient", |p| {
+            p["grants"][0]["recipientOrganization"] = json!([]);
+        }),
+        ("an amount as text", |p| {
+            p["grants"][0]["amountAwarded"] = json!("7280.00");
+        }),
+    ];
+    for (what, breaks) in broken {
+        let mut document = package.clone();
+        breaks(&mut document);
+        assert!(!validator.is_valid(&document), "{what} passed");
     }
 }

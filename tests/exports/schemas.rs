@@ -92,5 +92,9 @@ pub fn assert_valid(validator: &Validator, document: &Value, what: &str) {
         .take(20)
         .map(|e| format!("{e} at {}", e.instance_path()))
         .collect();
-    assert!(errors.is_empty(), "{what} is not valid:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{what} is not valid:\n{}",
+        errors.join("\n")
+    );
 }

@@ -111,17 +111,17 @@ impl Figure {
     /// A decimal with at most four places (a ratio such as 2.43); extra
     /// places are rounded half away from zero.
     pub fn from_decimal(value: rust_decimal::Decimal) -> Figure {
-        let mut scaled = value.round_dp_with_strategy(
-            4,
-            rust_decimal::RoundingStrategy::MidpointAwayFromZero,
-        );
+        let mut scaled =
+            value.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
         scaled.rescale(4);
         Figure(i64::try_from(scaled.mantissa()).unwrap_or(i64::MAX))
     }
 
     /// The figure as text ("71.8").
     pub fn text(self) -> String {
-        rust_decimal::Decimal::new(self.0, 4).normalize().to_string()
+        rust_decimal::Decimal::new(self.0, 4)
+            .normalize()
+            .to_string()
     }
 }
 

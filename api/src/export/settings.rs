@@ -156,10 +156,20 @@ mod tests {
         ] {
             let err = OcidPrefix::parse(bad).unwrap_err();
             assert!(
-                matches!(err, AppError::BadInput { code: "OCID_PREFIX_INVALID", .. }),
+                matches!(
+                    err,
+                    AppError::BadInput {
+                        code: "OCID_PREFIX_INVALID",
+                        ..
+                    }
+                ),
                 "{bad:?}"
             );
-            assert!(err.message().starts_with("ocidPrefix:"), "{}", err.message());
+            assert!(
+                err.message().starts_with("ocidPrefix:"),
+                "{}",
+                err.message()
+            );
         }
         let prefix = OcidPrefix::default();
         assert_eq!(
@@ -176,7 +186,13 @@ mod tests {
         for bad in ["", "360G-", "360g-x", "GB-COH-123", "360G-a-b", "360G-a b"] {
             let err = GrantPrefix::parse(bad).unwrap_err();
             assert!(
-                matches!(err, AppError::BadInput { code: "GRANT_PREFIX_INVALID", .. }),
+                matches!(
+                    err,
+                    AppError::BadInput {
+                        code: "GRANT_PREFIX_INVALID",
+                        ..
+                    }
+                ),
                 "{bad:?}"
             );
         }
@@ -198,7 +214,10 @@ mod tests {
             "2026-11-23T10:15:02Z"
         );
         assert_eq!(
-            timestamp(last_change(Some(at("2020-01-01T00:00:00Z")), &[d(2023, 4, 1)])),
+            timestamp(last_change(
+                Some(at("2020-01-01T00:00:00Z")),
+                &[d(2023, 4, 1)]
+            )),
             "2023-04-01T00:00:00Z"
         );
     }

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use entity::{
     area, audit_event, contract, cost_share, extension_option, grant_award, grant_award_area,
-    grant_award_theme, grant_programme, grant_round, indicator, observation, organisation,
-    service, theme,
+    grant_award_theme, grant_programme, grant_round, indicator, observation, organisation, service,
+    theme,
 };
 use futures::TryStreamExt;
 use sea_orm::sea_query::{Query, SelectStatement};

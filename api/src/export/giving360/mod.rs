@@ -180,22 +180,32 @@ pub fn grant_package(rows: &GrantRows, prefix: &GrantPrefix) -> AppResult<GrantP
     };
     let rounds: HashMap<i64, &grant_round::Model> = rows.rounds.iter().map(|r| (r.id, r)).collect();
     let areas: HashMap<i64, &str> = rows.areas.iter().map(|a| (a.id, a.name.as_str())).collect();
-    let themes: HashMap<i64, &str> = rows.themes.iter().map(|t| (t.id, t.name.as_str())).collect();
+    let themes: HashMap<i64, &str> = rows
+        .themes
+        .iter()
+        .map(|t| (t.id, t.name.as_str()))
+        .collect();
     let mut award_areas: HashMap<i64, Vec<i64>> = HashMap::new();
     for row in &rows.award_areas {
-        award_areas.entry(row.award_id).or_default().push(row.area_id);
+        award_areas
+            .entry(row.award_id)
+            .or_default()
+            .push(row.area_id);
     }
     let mut award_themes: HashMap<i64, Vec<i64>> = HashMap::new();
     for row in &rows.award_themes {
-        award_themes.entry(row.award_id).or_default().push(row.theme_id);
+        award_themes
+            .entry(row.award_id)
+            .or_default()
+            .push(row.theme_id);
     }
     let funder = organisation(rows.programme.funder_id)?;
     let mut grants = Vec::with_capacity(rows.awards.len());
     let mut days = Vec::new();
     for award in &rows.awards {
-        let round = rounds
-            .get(&award.round_id)
-            .ok_or_else(|| AppError::internal(format!("round {} was not loaded", award.round_id)))?;
+        let round = rounds.get(&award.round_id).ok_or_else(|| {
+            AppError::internal(format!("round {} was not loaded", award.round_id))
+        })?;
         let (date, source) = award_date(award.awarded_on, round, award.id)?;
         days.push(date);
         let description = award
@@ -204,7 +214,12 @@ pub fn grant_package(rows: &GrantRows, prefix: &GrantPrefix) -> AppResult<GrantP
             .map(str::trim)
             .filter(|d| !d.is_empty())
             .map_or_else(
-                || format!("{} ({}, {})", award.project_name, rows.programme.name, round.name),
+                || {
+                    format!(
+                        "{} ({}, {})",
+                        award.project_name, rows.programme.name, round.name
+                    )
+                },
                 str::to_owned,
             );
         grants.push(Grant {

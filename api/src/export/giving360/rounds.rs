@@ -148,9 +148,7 @@ impl RoundFigures {
             text(self.amount_requested_wording.as_deref()),
             self.awards_recorded.to_string(),
             self.awarded_total.text(),
-            self.oversubscription
-                .map(Figure::text)
-                .unwrap_or_default(),
+            self.oversubscription.map(Figure::text).unwrap_or_default(),
             text(self.oversubscription_qualifier),
         ]
     }

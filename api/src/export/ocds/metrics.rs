@@ -114,7 +114,13 @@ pub fn metrics_for(
             .iter()
             .filter_map(|row| {
                 let target = row.target_e4?;
-                Some(observation(&indicator.code, row, target, "-target", indicator.unit))
+                Some(observation(
+                    &indicator.code,
+                    row,
+                    target,
+                    "-target",
+                    indicator.unit,
+                ))
             })
             .collect();
         if !values.is_empty() {

@@ -110,7 +110,10 @@ impl<'a> Grouped<'a> {
         }
         // The store orders observations by indicator, so each indicator's
         // rows are one slice: no copies of a national dataset's million rows.
-        for rows in rows.observations.chunk_by(|a, b| a.indicator_id == b.indicator_id) {
+        for rows in rows
+            .observations
+            .chunk_by(|a, b| a.indicator_id == b.indicator_id)
+        {
             grouped.observations.insert(rows[0].indicator_id, rows);
         }
         grouped
@@ -140,11 +143,7 @@ fn inputs(rows: &ContractRows) -> AppResult<Vec<crate::domain::liabilities::Cont
 }
 
 /// Adds `roles` to the party for organisation `id`, listing it on first sight.
-fn add_party(
-    parties: &mut Vec<Party>,
-    reference: OrganizationReference,
-    roles: &[&'static str],
-) {
+fn add_party(parties: &mut Vec<Party>, reference: OrganizationReference, roles: &[&'static str]) {
     let index = match parties.iter().position(|p| p.id == reference.id) {
         Some(index) => index,
         None => {
