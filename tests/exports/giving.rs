@@ -166,7 +166,11 @@ async fn a_whole_programme_and_a_generated_one_are_valid_360giving() {
     let package: Value = serde_json::from_str(&body).unwrap();
     schemas::assert_valid(&schemas::giving_package(), &package, "the programme");
     assert_eq!(package["roundFigures"].as_array().unwrap().len(), 2);
-    assert_eq!(package["roundFigures"][0]["awardsRecorded"], 0);
+    // Round 1: the report's 39 awards and £208,254.93, none recorded one by one.
+    let round_1 = &package["roundFigures"][0];
+    assert_eq!(round_1["awardsRecorded"], 0);
+    assert_eq!(round_1["awardsReported"], 39);
+    assert!(body.contains("\"amountReported\": 208254.93"), "{round_1}");
 
     let app = generated().await;
     let key = app.analyst_key().await;

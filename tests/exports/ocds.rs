@@ -361,6 +361,9 @@ async fn a_generated_dataset_exports_valid_ocds_that_agrees_with_the_liabilities
     }
 }
 
+/// What a broken document breaks, and how.
+type Breakage = (&'static str, fn(&mut Value));
+
 /// The validators are real: a document breaking the core schema, or an
 /// extension merged into it, is refused.
 #[tokio::test]
@@ -371,7 +374,7 @@ async fn the_validators_refuse_what_the_standards_forbid() {
     let package: Value = serde_json::from_str(&body).unwrap();
     let validator = schemas::ocds_package();
     schemas::assert_valid(&validator, &package, "the SARC");
-    let broken: [(&str, fn(&mut Value)); 5] = [
+    let broken: [Breakage; 5] = [
         ("no ocid", |p| {
             p["releases"][0].as_object_mut().unwrap().remove("ocid");
         }),
@@ -405,7 +408,7 @@ async fn the_validators_refuse_what_the_standards_forbid() {
     let package: Value = serde_json::from_str(&body).unwrap();
     let validator = schemas::giving_package();
     schemas::assert_valid(&validator, &package, "the fund");
-    let broken: [(&str, fn(&mut Value)); 3] = [
+    let broken: [Breakage; 3] = [
         ("an award date in words", |p| {
             p["grants"][0]["awardDate"] = json!("10 June 2023");
         }),
@@ -420,5 +423,46 @@ async fn the_validators_refuse_what_the_standards_forbid() {
         let mut document = package.clone();
         breaks(&mut document);
         assert!(!validator.is_valid(&document), "{what} passed");
+    }
+}
+
+/// Every table is read once per export, whatever the number of contracts
+/// or awards: a query per row would cost at least 80 statements here.
+#[tokio::test]
+async fn an_export_reads_each_table_once() {
+    use std::sync::atomic::Ordering;
+    let (app, statements) = TestApp::counting_statements().await;
+    let scale = api::seed::generate::Scale {
+        organisations: 30,
+        services: 25,
+        contracts: 80,
+        spend_lines: 50,
+        observations: 400,
+        grant_awards: 60,
+    };
+    api::seed::generate::generate(&app.db, scale, 11)
+        .await
+        .expect("a small generated dataset");
+    let key = app.analyst_key().await;
+    let programme = entity::grant_programme::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("a programme");
+    let name: String = programme
+        .name
+        .bytes()
+        .map(|b| format!("%{b:02X}"))
+        .collect();
+    for path in [
+        "/export/ocds.json".to_owned(),
+        format!("/export/360giving.json?programme={name}"),
+    ] {
+        statements.store(0, Ordering::SeqCst);
+        let body = export(&app, &key, &path).await;
+        assert!(body.len() > 1000, "{path}");
+        let count = statements.load(Ordering::SeqCst);
+        // Eight or nine tables, and the key's lookup.
+        assert!((8..=12).contains(&count), "{path}: {count} statements");
     }
 }

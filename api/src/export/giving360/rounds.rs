@@ -1,6 +1,6 @@
 //! The figures of a grant round that 360Giving has no field for: the pot,
 //! the applications received and the amount they requested (each with the
-//! report's qualifier and words), the awards recorded, and the
+//! report's qualifier and words), the awards reported and recorded, and the
 //! oversubscription (amount requested ÷ pot, by the API's ratio rule, as in
 //! `GrantRound.summary`).
 
@@ -40,7 +40,11 @@ pub struct RoundFigures {
     pub amount_requested_qualifier: Option<&'static str>,
     /// The report's words for it ("over").
     pub amount_requested_wording: Option<String>,
-    /// Awards recorded for the round.
+    /// How many awards the report says the round made, when it says.
+    pub awards_reported: Option<i32>,
+    /// The total the report says the round awarded, when it says.
+    pub amount_reported: Option<Pounds>,
+    /// Awards recorded for the round (a report may list only some).
     pub awards_recorded: usize,
     /// Their sum.
     pub awarded_total: Pounds,
@@ -100,6 +104,8 @@ pub fn round_figures(
             round.amount_requested_qualifier,
         ),
         amount_requested_wording: round.amount_requested_wording.clone(),
+        awards_reported: round.reported_awards_count,
+        amount_reported: round.reported_awarded_pence.map(Pounds),
         awards_recorded: own.len(),
         awarded_total: Pounds(own.iter().map(|a| a.amount_pence).sum()),
         oversubscription: ratio.map(|r| Figure::from_decimal(r.value)),
@@ -108,7 +114,7 @@ pub fn round_figures(
 }
 
 /// The column titles of the round figures' CSV, in order.
-pub const ROUND_COLUMNS: [&str; 16] = [
+pub const ROUND_COLUMNS: [&str; 18] = [
     "Programme",
     "Round",
     "Round Name",
@@ -121,6 +127,8 @@ pub const ROUND_COLUMNS: [&str; 16] = [
     "Amount Requested",
     "Amount Requested Qualifier",
     "Amount Requested Wording",
+    "Awards Reported",
+    "Amount Reported",
     "Awards Recorded",
     "Amount Awarded",
     "Oversubscription",
@@ -129,7 +137,7 @@ pub const ROUND_COLUMNS: [&str; 16] = [
 
 impl RoundFigures {
     /// The row of the round figures' CSV, in [`ROUND_COLUMNS`] order.
-    pub fn csv_row(&self) -> [String; 16] {
+    pub fn csv_row(&self) -> [String; 18] {
         let text = |s: Option<&str>| s.unwrap_or_default().to_owned();
         [
             self.programme.clone(),
@@ -146,6 +154,10 @@ impl RoundFigures {
             self.amount_requested.map(Pounds::text).unwrap_or_default(),
             text(self.amount_requested_qualifier),
             text(self.amount_requested_wording.as_deref()),
+            self.awards_reported
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+            self.amount_reported.map(Pounds::text).unwrap_or_default(),
             self.awards_recorded.to_string(),
             self.awarded_total.text(),
             self.oversubscription.map(Figure::text).unwrap_or_default(),
