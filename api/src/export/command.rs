@@ -3,6 +3,7 @@
 //! named by `--out` is written whole or not at all (a temporary file beside
 //! it, renamed into place), so a refused export changes nothing.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -82,25 +83,34 @@ fn refusal(err: &AppError) -> String {
     }
 }
 
-/// Writes `bytes` to `out`, whole or not at all, or to standard output.
-fn emit(bytes: &[u8], out: Option<&Path>) -> Result<(), String> {
-    use std::io::Write;
+/// Runs `write` on `out`, or on standard output. A file is written beside
+/// `out` and renamed into place only once complete, so it is whole or absent.
+fn emit(
+    out: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), AppError>,
+) -> Result<(), String> {
     let Some(path) = out else {
         let mut stdout = std::io::stdout().lock();
+        write(&mut stdout).map_err(|e| refusal(&e))?;
         return stdout
-            .write_all(bytes)
-            .and_then(|()| stdout.flush())
+            .flush()
             .map_err(|e| format!("cannot write the export: {e}"));
     };
     let mut partial = path.as_os_str().to_owned();
     partial.push(format!(".partial-{}", std::process::id()));
     let partial = PathBuf::from(partial);
-    std::fs::write(&partial, bytes)
-        .and_then(|()| std::fs::rename(&partial, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&partial);
-            format!("cannot write {}: {e}", path.display())
-        })
+    let written = std::fs::File::create(&partial)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        .and_then(|mut file| {
+            write(&mut file).map_err(|e| refusal(&e))?;
+            file.sync_all()
+                .and_then(|()| std::fs::rename(&partial, path))
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    written
 }
 
 /// Runs an `export` subcommand.
@@ -120,10 +130,12 @@ pub async fn run(command: ExportCommand) -> Result<ExitCode, String> {
                 as_of: args.as_of.unwrap_or_else(crate::graphql::today),
                 published: args.published_date,
             };
-            let bytes = super::ocds_json(&db, &scope, &settings)
+            let rows = crate::store::exports::contract_rows(&db, &scope)
                 .await
                 .map_err(|e| refusal(&e))?;
-            emit(&bytes, args.out.as_deref())?;
+            emit(args.out.as_deref(), |out| {
+                super::ocds::write_package(&rows, &scope, &settings, out)
+            })?;
         }
         ExportCommand::Giving360(args) => {
             let prefix = GrantPrefix::parse(&args.identifier_prefix).map_err(|e| refusal(&e))?;
@@ -137,7 +149,9 @@ pub async fn run(command: ExportCommand) -> Result<ExitCode, String> {
             let bytes = super::giving360_document(&db, &scope, &prefix, args.format)
                 .await
                 .map_err(|e| refusal(&e))?;
-            emit(&bytes, args.out.as_deref())?;
+            emit(args.out.as_deref(), |out| {
+                out.write_all(&bytes).map_err(AppError::internal)
+            })?;
         }
     }
     Ok(ExitCode::SUCCESS)

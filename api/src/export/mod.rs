@@ -37,8 +37,9 @@ pub async fn ocds_json(
     settings: &ocds::OcdsSettings,
 ) -> AppResult<Vec<u8>> {
     let rows = crate::store::exports::contract_rows(db, scope).await?;
-    let package = ocds::release_package(&rows, scope, settings)?;
-    serde_json::to_vec_pretty(&package).map_err(AppError::internal)
+    let mut out = Vec::new();
+    ocds::write_package(&rows, scope, settings, &mut out)?;
+    Ok(out)
 }
 
 /// The forms a 360Giving export takes.

@@ -177,9 +177,7 @@ fn release(
         .cloned()
         .unwrap_or_default();
     let sections = term::term_sections(contract, &options, settings.as_of);
-    let mut days = vec![contract.start_date];
-    days.extend(options.iter().filter_map(|o| o.decided_on));
-    let changed = last_change(audited, &days);
+    let changed = changed_at(contract, &options, audited);
     let buyer = budget::reference(&grouped.organisations, contract.lead_commissioner_id)?;
     let supplier = budget::reference(&grouped.organisations, contract.provider_id)?;
     let mut parties = Vec::new();
@@ -281,13 +279,71 @@ fn release(
     Ok((release, changed))
 }
 
-/// The release package of the loaded contracts (`scope` names the package).
-/// `NOT_FOUND` when there is no contract to export: a package needs one.
-pub fn release_package(
-    rows: &ContractRows,
+/// When a contract last changed (see `settings::last_change`): its latest
+/// audited change, or the latest of its start and its options' decisions.
+fn changed_at(
+    contract: &contract::Model,
+    options: &[&extension_option::Model],
+    audited: Option<DateTime<Utc>>,
+) -> DateTime<Utc> {
+    let mut days = vec![contract.start_date];
+    days.extend(options.iter().filter_map(|o| o.decided_on));
+    last_change(audited, &days)
+}
+
+/// The releases of the loaded contracts, each built as it is written: a
+/// national package holds tens of thousands, and only one need be in memory.
+pub struct Releases<'a> {
+    rows: &'a ContractRows,
+    grouped: Grouped<'a>,
+    inputs: Vec<crate::domain::liabilities::ContractInput>,
+    settings: &'a OcdsSettings,
+}
+
+impl Releases<'_> {
+    /// Each release in turn, by contract reference.
+    pub fn iter(&self) -> impl Iterator<Item = AppResult<Release>> + '_ {
+        self.rows
+            .contracts
+            .iter()
+            .zip(&self.inputs)
+            .map(|(contract, input)| {
+                release(
+                    contract,
+                    input,
+                    &self.grouped,
+                    self.rows.audited.get(&contract.id).copied(),
+                    self.settings,
+                )
+                .map(|(release, _)| release)
+            })
+    }
+}
+
+impl serde::Serialize for Releases<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = serializer.serialize_seq(Some(self.rows.contracts.len()))?;
+        for release in self.iter() {
+            // Only stored data breaking a rule fails here: an internal error.
+            let release = release.map_err(|e| match e {
+                AppError::Internal(detail) => S::Error::custom(detail),
+                other => S::Error::custom(other.message()),
+            })?;
+            seq.serialize_element(&release)?;
+        }
+        seq.end()
+    }
+}
+
+/// The release package of the loaded contracts, its releases built as they
+/// are written (`scope` names the package). `NOT_FOUND` when there is no
+/// contract to export: a package needs one.
+pub fn package<'a>(
+    rows: &'a ContractRows,
     scope: &ContractScope,
-    settings: &OcdsSettings,
-) -> AppResult<ReleasePackage> {
+    settings: &'a OcdsSettings,
+) -> AppResult<ReleasePackage<Releases<'a>>> {
     if rows.contracts.is_empty() {
         return Err(AppError::NotFound(
             "contract: there is no contract in use to export".to_owned(),
@@ -295,10 +351,9 @@ pub fn release_package(
     }
     let grouped = Grouped::new(rows);
     let inputs = inputs(rows)?;
-    let mut releases = Vec::with_capacity(rows.contracts.len());
     let mut latest = DateTime::<Utc>::UNIX_EPOCH;
     let mut seen = HashSet::new();
-    for (contract, input) in rows.contracts.iter().zip(&inputs) {
+    for contract in &rows.contracts {
         // References are unique, so ocids are; this guards the invariant.
         if !seen.insert(&contract.reference) {
             return Err(AppError::internal(format!(
@@ -306,15 +361,15 @@ pub fn release_package(
                 contract.reference
             )));
         }
-        let (release, changed) = release(
+        let options = grouped
+            .options
+            .get(&contract.id)
+            .map_or(&[][..], Vec::as_slice);
+        latest = latest.max(changed_at(
             contract,
-            input,
-            &grouped,
+            options,
             rows.audited.get(&contract.id).copied(),
-            settings,
-        )?;
-        latest = latest.max(changed);
-        releases.push(release);
+        ));
     }
     let uri = match (scope, rows.contracts.first()) {
         (ContractScope::Reference(_), Some(contract)) => format!(
@@ -332,6 +387,44 @@ pub fn release_package(
         publisher: Publisher {
             name: "commtrack".to_owned(),
         },
+        releases: Releases {
+            rows,
+            grouped,
+            inputs,
+            settings,
+        },
+    })
+}
+
+/// The release package of the loaded contracts with every release built.
+pub fn release_package(
+    rows: &ContractRows,
+    scope: &ContractScope,
+    settings: &OcdsSettings,
+) -> AppResult<ReleasePackage> {
+    let lazy = package(rows, scope, settings)?;
+    let releases = lazy.releases.iter().collect::<AppResult<Vec<_>>>()?;
+    Ok(ReleasePackage {
+        uri: lazy.uri,
+        version: lazy.version,
+        extensions: lazy.extensions,
+        published_date: lazy.published_date,
+        publisher: lazy.publisher,
         releases,
     })
+}
+
+/// Writes the release package of the loaded contracts as JSON to `out`,
+/// one release at a time.
+pub fn write_package(
+    rows: &ContractRows,
+    scope: &ContractScope,
+    settings: &OcdsSettings,
+    out: impl std::io::Write,
+) -> AppResult<()> {
+    use std::io::Write;
+    let package = package(rows, scope, settings)?;
+    let mut out = std::io::BufWriter::new(out);
+    serde_json::to_writer_pretty(&mut out, &package).map_err(AppError::internal)?;
+    out.flush().map_err(AppError::internal)
 }

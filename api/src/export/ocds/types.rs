@@ -6,10 +6,11 @@ use serde::Serialize;
 
 use crate::export::{Figure, Pounds};
 
-/// A release package: publishing metadata and one release per contract.
+/// A release package: publishing metadata and one release per contract
+/// (`R` is a list of releases, or releases built as they are written).
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ReleasePackage {
+pub struct ReleasePackage<R = Vec<Release>> {
     /// Identifies the package (a URN naming the prefix and the scope).
     pub uri: String,
     /// The OCDS version, `1.1`.
@@ -21,7 +22,7 @@ pub struct ReleasePackage {
     /// Who publishes it.
     pub publisher: Publisher,
     /// The releases, one per contract, by contract reference.
-    pub releases: Vec<Release>,
+    pub releases: R,
 }
 
 /// The publisher of a package.
