@@ -182,6 +182,19 @@ fn refusals_are_one_line_with_a_code_and_write_nothing() {
 }
 
 #[test]
+fn a_server_refuses_a_bad_default_prefix_before_it_starts() {
+    let demo = Demo::new();
+    let output = demo.run(
+        &["serve", "--bind", "127.0.0.1:0"],
+        &[("COMMTRACK_OCID_PREFIX", "ocds-Not Valid")],
+    );
+    assert!(!output.status.success());
+    let err = stderr(&output);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("OCID_PREFIX_INVALID"), "{err}");
+}
+
+#[test]
 fn round_4_as_flat_csv_on_standard_output() {
     let demo = Demo::new();
     let output = demo.run(

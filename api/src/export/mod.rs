@@ -13,6 +13,7 @@
 //!   the standard has no place for.
 //! - [`settings`]: identifier prefixes and the dates a document is stamped with.
 //! - [`command`]: the `commtrack export` subcommand.
+//! - [`stream`]: an HTTP body written as an export is built.
 
 use chrono::{NaiveDate, NaiveTime};
 use sea_orm::DatabaseConnection;
@@ -21,26 +22,15 @@ use serde_json::value::RawValue;
 
 use crate::domain::pence_to_decimal;
 use crate::error::{AppError, AppResult};
-use crate::store::exports::{ContractScope, GrantScope};
+use crate::store::exports::GrantScope;
 
 pub mod command;
 pub mod giving360;
 pub mod ocds;
 pub mod settings;
+pub mod stream;
 
 pub use settings::{GrantPrefix, OcidPrefix};
-
-/// The OCDS release package of the contracts in `scope`, as JSON.
-pub async fn ocds_json(
-    db: &DatabaseConnection,
-    scope: &ContractScope,
-    settings: &ocds::OcdsSettings,
-) -> AppResult<Vec<u8>> {
-    let rows = crate::store::exports::contract_rows(db, scope).await?;
-    let mut out = Vec::new();
-    ocds::write_package(&rows, scope, settings, &mut out)?;
-    Ok(out)
-}
 
 /// The forms a 360Giving export takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

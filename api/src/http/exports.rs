@@ -23,6 +23,7 @@ use super::reply::{self, Media};
 use crate::auth::{allows, Permission, Principal};
 use crate::error::AppError;
 use crate::export::ocds::OcdsSettings;
+use crate::export::stream;
 use crate::export::{GivingFormat, GrantPrefix, OcidPrefix};
 use crate::store::exports::{ContractScope, GrantScope};
 
@@ -159,15 +160,30 @@ pub async fn ocds(
     let answer = async {
         check_role(&principal)?;
         let (scope, settings) = ocds_settings(&query, &state.ocid_prefix)?;
-        crate::export::ocds_json(&state.db, &scope, &settings).await
+        let rows = crate::store::exports::contract_rows(&state.db, &scope).await?;
+        // Refusals (nothing to export) are decided before the body starts.
+        crate::export::ocds::package(&rows, &scope, &settings)?;
+        Ok((rows, scope, settings))
     }
     .await;
     match answer {
-        Ok(bytes) => (
-            [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-            bytes,
-        )
-            .into_response(),
+        Ok((rows, scope, settings)) => {
+            let request_id = reply::request_id(&headers);
+            let body = stream::body(move |out| {
+                crate::export::ocds::write_package(&rows, &scope, &settings, out).inspect_err(
+                    |err| {
+                        if let AppError::Internal(detail) = err {
+                            tracing::error!(%detail, %request_id, "export failed mid-stream");
+                        }
+                    },
+                )
+            });
+            (
+                [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+                body,
+            )
+                .into_response()
+        }
         Err(err) => refusal(&err, &headers),
     }
 }
