@@ -50,8 +50,10 @@ async fn dispatch(command: Command) -> Result<ExitCode, String> {
 }
 
 async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
-    let ocid_prefix = crate::export::OcidPrefix::parse(&args.ocid_prefix)
-        .map_err(|e| format!("{} [{}]", e.message(), "OCID_PREFIX_INVALID"))?;
+    let ocid_prefix = crate::export::OcidPrefix::parse(&args.ocid_prefix).map_err(|e| match e {
+        crate::error::AppError::BadInput { code, message } => format!("{message} [{code}]"),
+        other => other.message().to_owned(),
+    })?;
     let db = crate::store::open(&args.database.database_url)
         .await
         .map_err(|e| e.to_string())?;

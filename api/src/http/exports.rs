@@ -160,23 +160,31 @@ pub async fn ocds(
     let answer = async {
         check_role(&principal)?;
         let (scope, settings) = ocds_settings(&query, &state.ocid_prefix)?;
-        let rows = crate::store::exports::contract_rows(&state.db, &scope).await?;
-        // Refusals (nothing to export) are decided before the body starts.
-        crate::export::ocds::package(&rows, &scope, &settings)?;
-        Ok((rows, scope, settings))
+        // Refusals are decided before the body starts, with one cheap read;
+        // the rows are read as the body is written, so that a national
+        // package is not held up by the request timeout.
+        crate::store::exports::check_contracts(&state.db, &scope).await?;
+        Ok((scope, settings))
     }
     .await;
     match answer {
-        Ok((rows, scope, settings)) => {
+        Ok((scope, settings)) => {
             let request_id = reply::request_id(&headers);
+            let runtime = tokio::runtime::Handle::current();
+            let db = state.db.clone();
             let body = stream::body(move |out| {
-                crate::export::ocds::write_package(&rows, &scope, &settings, out).inspect_err(
-                    |err| {
-                        if let AppError::Internal(detail) = err {
-                            tracing::error!(%detail, %request_id, "export failed mid-stream");
-                        }
-                    },
-                )
+                runtime
+                    .block_on(crate::store::exports::contract_rows(&db, &scope))
+                    .and_then(|rows| {
+                        crate::export::ocds::write_package(&rows, &scope, &settings, out)
+                    })
+                    .inspect_err(|err| {
+                        let detail = match err {
+                            AppError::Internal(detail) => detail.as_ref(),
+                            other => other.message(),
+                        };
+                        tracing::error!(%detail, %request_id, "export failed mid-stream");
+                    })
             });
             (
                 [(header::CONTENT_TYPE, "application/json; charset=utf-8")],

@@ -74,6 +74,32 @@ fn contract_column(column: contract::Column, condition: Condition) -> SelectStat
         .to_owned()
 }
 
+/// `NOT_FOUND` unless `scope` names at least one contract in use: one
+/// single-row read, so that a refusal is known before a long export starts.
+pub async fn check_contracts(db: &DatabaseConnection, scope: &ContractScope) -> AppResult<()> {
+    use contract::Column as C;
+    let mut condition = Condition::all().add(C::ArchivedAt.is_null());
+    if let ContractScope::Reference(reference) = scope {
+        condition = condition.add(C::Reference.eq(reference.as_str()));
+    }
+    let found = contract::Entity::find()
+        .select_only()
+        .column(C::Id)
+        .filter(condition)
+        .into_tuple::<i64>()
+        .one(db)
+        .await?;
+    match (found, scope) {
+        (Some(_), _) => Ok(()),
+        (None, ContractScope::Reference(reference)) => Err(AppError::NotFound(format!(
+            "contract: no contract in use has the reference {reference:?}"
+        ))),
+        (None, ContractScope::All) => Err(AppError::NotFound(
+            "contract: there is no contract in use to export".to_owned(),
+        )),
+    }
+}
+
 /// Loads the contracts of `scope` and everything their releases show.
 /// `NOT_FOUND` when a reference names no contract in use.
 pub async fn contract_rows(
