@@ -46,10 +46,15 @@ async fn dispatch(command: Command) -> Result<ExitCode, String> {
         Command::ExportSchema(args) => export_schema(args),
         Command::Keys(command) => keys(command).await,
         Command::Import(command) => crate::import::cli::run(command).await,
+        Command::Export(command) => crate::export::command::run(command).await,
     }
 }
 
 async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
+    let ocid_prefix = crate::export::OcidPrefix::parse(&args.ocid_prefix).map_err(|e| match e {
+        crate::error::AppError::BadInput { code, message } => format!("{message} [{code}]"),
+        other => other.message().to_owned(),
+    })?;
     let db = crate::store::open(&args.database.database_url)
         .await
         .map_err(|e| e.to_string())?;
@@ -80,6 +85,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         db,
         crate::http::ServerOptions {
             metrics: args.metrics,
+            ocid_prefix,
             ..crate::http::ServerOptions::default()
         },
         security,

@@ -54,6 +54,9 @@ pub enum Command {
     /// all or nothing; or print a kind's template.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Write open-data exports: OCDS for contracts, 360Giving for grants.
+    #[command(subcommand)]
+    Export(crate::export::command::ExportCommand),
 }
 
 /// Where the database is.
@@ -105,6 +108,10 @@ pub struct ServeArgs {
           default_value = "true", default_missing_value = "true",
           value_parser = BoolishValueParser::new())]
     pub metrics: bool,
+    /// The `ocid` prefix of OCDS exports (`GET /export/ocds.json`) that name none.
+    #[arg(long, env = "COMMTRACK_OCID_PREFIX",
+          default_value = crate::export::settings::DEFAULT_OCID_PREFIX)]
+    pub ocid_prefix: String,
 }
 
 impl ServeArgs {

@@ -8,6 +8,7 @@
 //! - [`feed`]: the renewal calendar as an iCalendar feed.
 //! - [`seed`]: the demo dataset.
 //! - [`dashboard`] and [`graphiql`]: the pages served to browsers.
+//! - [`export`]: open-data exports (OCDS, 360Giving).
 //! - [`cli`] and [`config`]: the `commtrack` command.
 
 pub mod auth;
@@ -16,6 +17,7 @@ pub mod config;
 pub mod dashboard;
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod feed;
 pub mod graphiql;
 pub mod graphql;

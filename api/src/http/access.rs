@@ -101,7 +101,10 @@ pub async fn authenticate(
     request: Request,
     next: Next,
 ) -> Response {
+    // Only GraphiQL's page skips the key: other routes behind this
+    // middleware (the exports) need a caller even when a browser asks.
     if request.method() == Method::GET
+        && request.uri().path() == "/graphql"
         && super::graphql::wants_graphiql(request.headers(), request.uri())
     {
         return next.run(request).await;

@@ -29,6 +29,7 @@ use crate::graphql::{build_schema, CommtrackSchema};
 pub mod access;
 pub mod answers;
 pub mod calendar;
+pub mod exports;
 pub mod graphql;
 pub mod import;
 pub mod metrics;
@@ -61,6 +62,8 @@ pub struct ServerOptions {
     pub metrics: bool,
     /// The largest CSV file `POST /import/{kind}` accepts, in bytes.
     pub import_limit_bytes: u64,
+    /// The `ocid` prefix of OCDS exports that name none.
+    pub ocid_prefix: crate::export::OcidPrefix,
 }
 
 impl Default for ServerOptions {
@@ -69,6 +72,7 @@ impl Default for ServerOptions {
             loader_delay: crate::graphql::DEFAULT_LOADER_DELAY,
             metrics: true,
             import_limit_bytes: import::MAX_IMPORT_BYTES,
+            ocid_prefix: crate::export::OcidPrefix::default(),
         }
     }
 }
@@ -139,7 +143,12 @@ pub fn router(
         db: db.clone(),
         limit_bytes: options.import_limit_bytes,
     });
+    let exports = exports::ExportState {
+        db: db.clone(),
+        ocid_prefix: options.ocid_prefix.clone(),
+    };
     let access = Arc::new(access::Access::new(db.clone(), security));
+    let export_routes = exports::routes(exports, access.clone());
     // CSV files are streamed under their own limit, not the global one.
     let import_routes = Router::new()
         .route("/import/{kind}", axum::routing::post(import::post))
@@ -167,6 +176,7 @@ pub fn router(
         .merge(graphql_routes)
         .merge(feed_routes)
         .merge(import_routes)
+        .merge(export_routes)
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz));
     let mut app = app

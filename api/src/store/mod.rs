@@ -12,6 +12,7 @@ pub mod api_keys;
 pub mod cache;
 pub mod calendar;
 pub mod data_version;
+pub mod exports;
 pub mod fetch;
 pub mod import;
 pub mod liabilities;
