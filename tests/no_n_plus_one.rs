@@ -154,6 +154,7 @@ async fn a_contracts_page_costs_the_same_statements_for_10_and_100_rows() {
         loader_delay: std::time::Duration::from_millis(25),
         // Serving metrics would take the pool's one metric callback.
         metrics: false,
+        ..api::http::ServerOptions::default()
     };
     let app = TestApp::start_with(
         move |db| {
