@@ -65,6 +65,17 @@ pub enum CalendarError {
     /// The window's end is beyond the calendar chrono can represent.
     #[error("the window ends beyond the supported calendar")]
     DateOutOfRange,
+    /// Both an explicit window and a look-ahead were given.
+    #[error("give either from and to, or withinDays, not both")]
+    WindowConflict,
+    /// One end of an explicit window was given without the other.
+    #[error("required when {given} is given")]
+    WindowIncomplete {
+        /// The end that was given (`from` or `to`).
+        given: &'static str,
+        /// The end that is missing.
+        missing: &'static str,
+    },
 }
 
 impl CalendarError {
@@ -77,7 +88,50 @@ impl CalendarError {
             Self::ThresholdOutOfRange { .. } => "CALENDAR_THRESHOLD_OUT_OF_RANGE",
             Self::ThresholdsOutOfOrder { .. } => "CALENDAR_THRESHOLDS_OUT_OF_ORDER",
             Self::DateOutOfRange => "CALENDAR_DATE_OUT_OF_RANGE",
+            Self::WindowConflict => "CALENDAR_WINDOW_CONFLICT",
+            Self::WindowIncomplete { .. } => "CALENDAR_WINDOW_INCOMPLETE",
         }
+    }
+}
+
+impl CalendarError {
+    /// The argument at fault, as the API names it.
+    pub fn field(&self) -> &'static str {
+        match self {
+            Self::WindowReversed { .. } | Self::WindowTooLong { .. } => "to",
+            Self::WithinDaysOutOfRange { .. } | Self::DateOutOfRange | Self::WindowConflict => {
+                "withinDays"
+            }
+            Self::WindowIncomplete { missing, .. } => missing,
+            Self::ThresholdOutOfRange { .. } => "thresholds",
+            Self::ThresholdsOutOfOrder { .. } => "thresholds.amberWithinDays",
+        }
+    }
+}
+
+/// The window a request asks for: `from` and `to` together, or `as_of` and
+/// the `within_days` after it, or `default` (given `as_of`) when it names
+/// neither.
+pub fn requested_window(
+    as_of: NaiveDate,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    within_days: Option<i64>,
+    default: impl FnOnce(NaiveDate) -> Result<Window, CalendarError>,
+) -> Result<Window, CalendarError> {
+    match (from, to, within_days) {
+        (Some(from), Some(to), None) => Window::between(from, to),
+        (None, None, Some(days)) => Window::within_days(as_of, days),
+        (None, None, None) => default(as_of),
+        (Some(_), Some(_), Some(_)) => Err(CalendarError::WindowConflict),
+        (Some(_), None, _) => Err(CalendarError::WindowIncomplete {
+            given: "from",
+            missing: "to",
+        }),
+        (None, Some(_), _) => Err(CalendarError::WindowIncomplete {
+            given: "to",
+            missing: "from",
+        }),
     }
 }
 
@@ -702,5 +756,35 @@ mod tests {
         }
         assert_eq!(EventKind::from_code("extension_decision_due"), None);
         assert_eq!(EventKind::from_code(""), None);
+    }
+
+    #[test]
+    fn a_window_is_asked_for_one_way_at_a_time() {
+        let as_of = d(2026, 11, 23);
+        let default = |as_of| Window::within_days(as_of, 1);
+        let asked = |from, to, days| requested_window(as_of, from, to, days, default);
+        assert_eq!(asked(None, None, None).unwrap().to(), d(2026, 11, 24));
+        assert_eq!(asked(None, None, Some(7)).unwrap().to(), d(2026, 11, 30));
+        let between = asked(Some(d(2026, 1, 1)), Some(d(2026, 2, 1)), None).unwrap();
+        assert_eq!(
+            (between.from(), between.to()),
+            (d(2026, 1, 1), d(2026, 2, 1))
+        );
+        let conflict = asked(Some(as_of), Some(as_of), Some(1)).unwrap_err();
+        assert_eq!(conflict.code(), "CALENDAR_WINDOW_CONFLICT");
+        let incomplete = asked(Some(as_of), None, None).unwrap_err();
+        assert_eq!(
+            (
+                incomplete.code(),
+                incomplete.field(),
+                incomplete.to_string().as_str()
+            ),
+            (
+                "CALENDAR_WINDOW_INCOMPLETE",
+                "to",
+                "required when from is given"
+            )
+        );
+        assert_eq!(asked(None, Some(as_of), None).unwrap_err().field(), "from");
     }
 }

@@ -99,7 +99,8 @@ impl FeedRequest {
         let within_days = get("withinDays")
             .map(|v| number("withinDays", v))
             .transpose()?;
-        let window = window(as_of, from, to, within_days)?;
+        let window = rules::requested_window(as_of, from, to, within_days, default_window)
+            .map_err(|err| AppError::bad_input(err.code(), format!("{}: {err}", err.field())))?;
 
         let kinds = match get("kind") {
             None => EventKind::ALL.to_vec(),
@@ -156,43 +157,14 @@ impl FeedRequest {
     }
 }
 
-/// The window: `from` and `to` together, or `asOf` to `withinDays` after
-/// it, or by default from a month before `asOf` to two years after it.
-fn window(
-    as_of: NaiveDate,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-    within_days: Option<i64>,
-) -> AppResult<Window> {
-    let refused = |err: rules::CalendarError, field: &str| {
-        AppError::bad_input(err.code(), format!("{field}: {err}"))
-    };
-    match (from, to, within_days) {
-        (Some(from), Some(to), None) => Window::between(from, to).map_err(|e| refused(e, "to")),
-        (None, None, Some(days)) => {
-            Window::within_days(as_of, days).map_err(|e| refused(e, "withinDays"))
-        }
-        (None, None, None) => {
-            let (Some(from), Some(to)) = (
-                as_of.checked_sub_signed(Duration::days(DEFAULT_DAYS_BEFORE)),
-                as_of.checked_add_signed(Duration::days(DEFAULT_DAYS_AFTER)),
-            ) else {
-                return Err(refused(rules::CalendarError::DateOutOfRange, "asOf"));
-            };
-            Window::between(from, to).map_err(|e| refused(e, "asOf"))
-        }
-        (Some(_), Some(_), Some(_)) => Err(AppError::bad_input(
-            "CALENDAR_WINDOW_CONFLICT",
-            "withinDays: give either from and to, or withinDays, not both",
-        )),
-        (Some(_), None, _) => Err(AppError::bad_input(
-            "CALENDAR_WINDOW_INCOMPLETE",
-            "to: required when from is given",
-        )),
-        (None, Some(_), _) => Err(AppError::bad_input(
-            "CALENDAR_WINDOW_INCOMPLETE",
-            "from: required when to is given",
-        )),
+/// By default a feed covers a month before `as_of` to two years after it.
+fn default_window(as_of: NaiveDate) -> Result<Window, rules::CalendarError> {
+    match (
+        as_of.checked_sub_signed(Duration::days(DEFAULT_DAYS_BEFORE)),
+        as_of.checked_add_signed(Duration::days(DEFAULT_DAYS_AFTER)),
+    ) {
+        (Some(from), Some(to)) => Window::between(from, to),
+        _ => Err(rules::CalendarError::DateOutOfRange),
     }
 }
 

@@ -310,7 +310,14 @@ impl CalendarQuery {
         #[graphql(desc = "Which events.")] filter: Option<RenewalCalendarFilter>,
     ) -> async_graphql::Result<RenewalCalendar> {
         let as_of = as_of.map_or_else(today, |d| d.0);
-        let window = window(as_of, from, to, within_days)?;
+        let window = rules::requested_window(
+            as_of,
+            from.map(|d| d.0),
+            to.map(|d| d.0),
+            within_days.map(i64::from),
+            |as_of| Window::within_days(as_of, rules::DEFAULT_WITHIN_DAYS),
+        )
+        .map_err(|err| calendar_error(&err))?;
         let thresholds = match thresholds {
             Some(t) => RagThresholds::new(t.red_within_days.into(), t.amber_within_days.into())
                 .map_err(|err| calendar_error(&err))?,
@@ -353,46 +360,9 @@ impl CalendarQuery {
     }
 }
 
-/// The window from the arguments: `from` and `to` together, or `withinDays`
-/// (default 183) from `asOf`.
-fn window(
-    as_of: NaiveDate,
-    from: Option<Date>,
-    to: Option<Date>,
-    within_days: Option<i32>,
-) -> AppResult<Window> {
-    match (from, to, within_days) {
-        (Some(from), Some(to), None) => {
-            Window::between(from.0, to.0).map_err(|err| calendar_error(&err))
-        }
-        (None, None, days) => {
-            let days = days.map_or(rules::DEFAULT_WITHIN_DAYS, i64::from);
-            Window::within_days(as_of, days).map_err(|err| calendar_error(&err))
-        }
-        (Some(_), Some(_), Some(_)) => Err(AppError::bad_input(
-            "CALENDAR_WINDOW_CONFLICT",
-            "withinDays: give either from and to, or withinDays, not both",
-        )),
-        (Some(_), None, _) => Err(AppError::bad_input(
-            "CALENDAR_WINDOW_INCOMPLETE",
-            "to: required when from is given",
-        )),
-        (None, Some(_), _) => Err(AppError::bad_input(
-            "CALENDAR_WINDOW_INCOMPLETE",
-            "from: required when to is given",
-        )),
-    }
-}
-
 /// A domain refusal as a client error naming the argument at fault.
 fn calendar_error(err: &CalendarError) -> AppError {
-    let field = match err {
-        CalendarError::WindowReversed { .. } | CalendarError::WindowTooLong { .. } => "to",
-        CalendarError::WithinDaysOutOfRange { .. } | CalendarError::DateOutOfRange => "withinDays",
-        CalendarError::ThresholdOutOfRange { .. } => "thresholds",
-        CalendarError::ThresholdsOutOfOrder { .. } => "thresholds.amberWithinDays",
-    };
-    AppError::bad_input(err.code(), format!("{field}: {err}"))
+    AppError::bad_input(err.code(), format!("{}: {err}", err.field()))
 }
 
 /// The row ids an id filter accepts; `isNull` means nothing here (every

@@ -374,7 +374,7 @@ pub async fn generate_with_progress(
                 sequence,
                 length_months: length,
                 decide_by,
-                state: crate::graphql::contracts::recorded_state(state),
+                state: crate::store::writes::terms::recorded_state(state),
             });
             let decided = matches!(state, OptionState::Exercised | OptionState::Declined);
             options.push(extension_option::ActiveModel {

@@ -18,7 +18,7 @@ use sea_orm::{
     QueryOrder, QuerySelect,
 };
 
-use super::liabilities::ShareColumns;
+use super::liabilities::{shares_of, ShareColumns};
 use crate::error::{AppError, AppResult};
 
 /// Which contracts an OCDS export covers.
@@ -137,23 +137,7 @@ pub async fn contract_rows(
         .all(db)
         .await?;
     use cost_share::Column as S;
-    let shares = cost_share::Entity::find()
-        .select_only()
-        .columns([
-            S::Id,
-            S::ContractId,
-            S::ParentId,
-            S::OrganisationId,
-            S::SharePpm,
-            S::Position,
-        ])
-        .filter(S::ContractId.in_subquery(ids()))
-        .order_by_asc(S::ContractId)
-        .order_by_asc(S::Position)
-        .order_by_asc(S::Id)
-        .into_model::<ShareColumns>()
-        .all(db)
-        .await?;
+    let shares = shares_of(ids()).all(db).await?;
     let sharing = Query::select()
         .column(S::OrganisationId)
         .from(cost_share::Entity)

@@ -8,10 +8,10 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use entity::{contract, cost_share, organisation};
 use futures::TryStreamExt;
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
-    QueryOrder, QuerySelect,
+    QueryOrder, QuerySelect, SelectModel, Selector,
 };
 
 use crate::domain::liabilities::{ContractInput, ContractValue, ShareRow};
@@ -94,6 +94,27 @@ fn contracts_condition(year: FinancialYear, commissioner: Option<i64>) -> Condit
     condition
 }
 
+/// The share columns of the contracts `contracts` selects (a subquery of
+/// contract ids), contract by contract in split order.
+pub fn shares_of(contracts: SelectStatement) -> Selector<SelectModel<ShareColumns>> {
+    use cost_share::Column as S;
+    cost_share::Entity::find()
+        .select_only()
+        .columns([
+            S::Id,
+            S::ContractId,
+            S::ParentId,
+            S::OrganisationId,
+            S::SharePpm,
+            S::Position,
+        ])
+        .filter(S::ContractId.in_subquery(contracts))
+        .order_by_asc(S::ContractId)
+        .order_by_asc(S::Position)
+        .order_by_asc(S::Id)
+        .into_model::<ShareColumns>()
+}
+
 /// Loads the rows for `year`, optionally narrowed to one paying organisation.
 pub async fn year_rows(
     db: &DatabaseConnection,
@@ -133,22 +154,7 @@ pub async fn year_rows(
     }
     // Subqueries rather than a list of ids: no bound on the number of
     // parameters, and the database plans the join.
-    use cost_share::Column as S;
-    let shares = cost_share::Entity::find()
-        .select_only()
-        .columns([
-            S::Id,
-            S::ContractId,
-            S::ParentId,
-            S::OrganisationId,
-            S::SharePpm,
-            S::Position,
-        ])
-        .filter(S::ContractId.in_subquery(matching()))
-        .order_by_asc(S::ContractId)
-        .order_by_asc(S::Position)
-        .order_by_asc(S::Id)
-        .into_model::<ShareColumns>()
+    let shares = shares_of(matching())
         .stream(db)
         .await?
         .try_collect::<Vec<_>>()

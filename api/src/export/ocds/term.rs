@@ -13,7 +13,7 @@ use crate::domain::{
     add_months_to_end, effective_state, ContractStatus, ContractTerm, OptionState, TermOption,
 };
 use crate::export::{day, end_of, start_of};
-use crate::graphql::contracts::recorded_state;
+use crate::store::writes::terms::{recorded_state, term_option};
 
 /// The term-related sections of one contract.
 #[derive(Clone, Debug)]
@@ -32,15 +32,6 @@ pub struct TermSections {
     pub milestones: Vec<Milestone>,
     /// An amendment per exercised option.
     pub amendments: Vec<Amendment>,
-}
-
-fn term_option(option: &extension_option::Model) -> TermOption {
-    TermOption {
-        sequence: option.sequence.max(0) as u32,
-        length_months: option.length_months.max(0) as u32,
-        decide_by: option.decide_by,
-        state: recorded_state(option.state),
-    }
 }
 
 /// The OCDS contract status of a contract on `as_of`.

@@ -21,6 +21,7 @@ use crate::graphql::scalars::{Date, DecimalScalar, Provenance, ReportedAmount};
 use crate::graphql::services::Service;
 use crate::graphql::today;
 use crate::store::fetch::one_where;
+use crate::store::writes::terms::{recorded_state, term_option};
 
 /// Where a contract is in its life on a given day, derived from its dates and
 /// its options' states (nothing needs a nightly job).
@@ -90,26 +91,6 @@ impl From<domain::OptionState> for OptionState {
             domain::OptionState::Declined => OptionState::Declined,
             domain::OptionState::Lapsed => OptionState::Lapsed,
         }
-    }
-}
-
-/// The domain's view of a stored option state.
-pub fn recorded_state(state: entity::enums::OptionState) -> domain::OptionState {
-    use entity::enums::OptionState as S;
-    match state {
-        S::Available => domain::OptionState::Available,
-        S::Exercised => domain::OptionState::Exercised,
-        S::Declined => domain::OptionState::Declined,
-        S::Lapsed => domain::OptionState::Lapsed,
-    }
-}
-
-fn term_option(option: &extension_option::Model) -> TermOption {
-    TermOption {
-        sequence: option.sequence.max(0) as u32,
-        length_months: option.length_months.max(0) as u32,
-        decide_by: option.decide_by,
-        state: recorded_state(option.state),
     }
 }
 

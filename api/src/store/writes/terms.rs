@@ -17,18 +17,25 @@ use crate::domain::{
 };
 use crate::error::AppResult;
 
-/// The domain's view of a stored option.
-pub(crate) fn term_option(option: &extension_option::Model) -> TermOption {
+/// The domain's view of a stored option: the one place a row becomes a
+/// [`TermOption`], for reads and writes alike.
+pub fn term_option(option: &extension_option::Model) -> TermOption {
     TermOption {
         sequence: u32::try_from(option.sequence).unwrap_or(0),
         length_months: u32::try_from(option.length_months).unwrap_or(0),
         decide_by: option.decide_by,
-        state: match option.state {
-            StoredState::Available => OptionState::Available,
-            StoredState::Exercised => OptionState::Exercised,
-            StoredState::Declined => OptionState::Declined,
-            StoredState::Lapsed => OptionState::Lapsed,
-        },
+        state: recorded_state(option.state),
+    }
+}
+
+/// The domain's view of a stored option state (as recorded, before
+/// `domain::effective_state` reads lapsing into it).
+pub fn recorded_state(state: StoredState) -> OptionState {
+    match state {
+        StoredState::Available => OptionState::Available,
+        StoredState::Exercised => OptionState::Exercised,
+        StoredState::Declined => OptionState::Declined,
+        StoredState::Lapsed => OptionState::Lapsed,
     }
 }
 
