@@ -117,8 +117,9 @@ pub struct AppState {
     pub answers: Arc<answers::Answers>,
     /// The database, for the routes outside GraphQL (feeds, exports).
     pub db: DatabaseConnection,
-    /// Operation names by query text, for the metrics.
-    pub operation_names: Arc<graphql::OperationNames>,
+    /// Admits requests to the schema: parse, limits and introspection
+    /// policy, kept per query text.
+    pub gate: Arc<crate::graphql::limits::Gate>,
 }
 
 /// The application's router over a database.
@@ -130,6 +131,7 @@ pub fn router(
     let mut db = db;
     let metrics = options.metrics.then(|| metrics::Metrics::install(&mut db));
     let schema = build_schema(db.clone(), options.loader_delay, security.schema);
+    let gate = Arc::new(crate::graphql::gate(&schema, security.schema));
     let answers = Arc::new(answers::Answers::new(db.clone()));
     let access = Arc::new(access::Access::new(db.clone(), security));
     let graphql_routes = Router::new()
@@ -162,7 +164,7 @@ pub fn router(
             schema,
             answers,
             db,
-            operation_names: Arc::default(),
+            gate,
         })
         .layer(
             ServiceBuilder::new()
