@@ -49,7 +49,7 @@ async fn dispatch(command: Command) -> Result<ExitCode, String> {
 }
 
 async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
-    let db = crate::store::open(&args.database.database_url)
+    let db = crate::store::open_with(&args.database.database_url, args.db_connections)
         .await
         .map_err(|e| e.to_string())?;
     if args.demo {
@@ -79,7 +79,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         db,
         crate::http::ServerOptions {
             metrics: args.metrics,
-            ..crate::http::ServerOptions::default()
+            loader_delay: std::time::Duration::from_micros(args.loader_delay_us),
         },
         security,
     )
