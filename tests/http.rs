@@ -141,7 +141,11 @@ async fn dates_refuse_json_numbers() {
 
 #[tokio::test]
 async fn metrics_count_requests_by_operation_statements_and_the_pool() {
-    let app = TestApp::demo().await;
+    // `TestApp::demo()` serves no `/metrics`: this one does, on the demo data.
+    let app = TestApp::start_with(|_| {}, api::http::ServerOptions::default()).await;
+    api::seed::load_demo(&app.db)
+        .await
+        .expect("load the demo dataset");
     // The sum of a metric's series whose labels include every one of `labels`.
     let sum = |text: &str, name: &str, labels: &[&str]| -> f64 {
         text.lines()
