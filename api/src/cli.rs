@@ -55,7 +55,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         crate::error::AppError::BadInput { code, message } => format!("{message} [{code}]"),
         other => other.message().to_owned(),
     })?;
-    let db = crate::store::open(&args.database.database_url)
+    let db = crate::store::open_with(&args.database.database_url, args.db_connections)
         .await
         .map_err(|e| e.to_string())?;
     if args.demo {
@@ -86,6 +86,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         crate::http::ServerOptions {
             metrics: args.metrics,
             ocid_prefix,
+            loader_delay: std::time::Duration::from_micros(args.loader_delay_us),
             ..crate::http::ServerOptions::default()
         },
         security,

@@ -112,6 +112,16 @@ pub struct ServeArgs {
     #[arg(long, env = "COMMTRACK_OCID_PREFIX",
           default_value = crate::export::settings::DEFAULT_OCID_PREFIX)]
     pub ocid_prefix: String,
+    /// Most connections in the database pool (default: 8 on SQLite, 16 on
+    /// PostgreSQL; see bench/README.md, "Execution", for what was measured).
+    #[arg(long, env = "COMMTRACK_DB_CONNECTIONS", value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub db_connections: Option<u32>,
+    /// Microseconds a shared loader collects keys before it queries, so that
+    /// one query serves the rows of a page and of concurrent requests.
+    #[arg(long, env = "COMMTRACK_LOADER_DELAY_US", value_name = "MICROSECONDS",
+          default_value_t = crate::graphql::DEFAULT_LOADER_DELAY.as_micros() as u64)]
+    pub loader_delay_us: u64,
 }
 
 impl ServeArgs {

@@ -58,7 +58,9 @@ pub const QUERY_LIMITS: limits::QueryLimits = limits::QueryLimits {
     max_introspection_lists: 2,
 };
 
-/// The schema with its types and limits, without runtime data.
+/// The schema with its types, without runtime data. It registers no
+/// extension: with any, async-graphql runs every field of every row through
+/// the extension chain; the limits are applied ahead of it by [`gate`].
 pub fn schema_builder() -> SchemaBuilder<QueryRoot, mutations::MutationRoot, EmptySubscription> {
     Schema::build(
         QueryRoot::default(),
@@ -66,7 +68,12 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, mutations::MutationRoot, Emp
         EmptySubscription,
     )
     .register_output_type::<node::Node>()
-    .extension(limits::Limits::new(QUERY_LIMITS))
+}
+
+/// What admits a request to `schema`: [`QUERY_LIMITS`], and introspection
+/// only if `options` allow it, checked once per document text.
+pub fn gate(schema: &CommtrackSchema, options: limits::SchemaOptions) -> limits::Gate {
+    limits::Gate::new(&schema.sdl(), QUERY_LIMITS, options)
 }
 
 /// How long a shared loader collects keys before it queries: the default
@@ -85,10 +92,10 @@ pub fn build_schema(
         .data(db)
         .data(loaders)
         .data(crate::store::cache::ResultCache::default());
+    // The gate refuses introspection with a clear error first; this switch
+    // (which answers `null`) stays as the second line of defence.
     if !options.introspection {
-        builder = builder
-            .disable_introspection()
-            .extension(limits::NoIntrospection);
+        builder = builder.disable_introspection();
     }
     if !options.suggestions {
         builder = builder.disable_suggestions();

@@ -13,9 +13,6 @@
 //!   error without a code from inside a resolver, are shown only as
 //!   "internal error" plus the request id, their detail logged.
 
-use std::sync::Arc;
-
-use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{ServerError, Value};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request, State};
@@ -24,9 +21,9 @@ use axum::response::{IntoResponse, Response};
 
 use super::metrics::OperationName;
 use super::reply::{self, Media};
-use super::{AppState, RequestId};
+use super::{answers, AppState, RequestId};
 use crate::auth::Principal;
-use crate::graphql::limits::REQUEST_ERROR_CODES;
+use crate::graphql::limits::{GRAPHQL_VALIDATION_FAILED, REQUEST_ERROR_CODES};
 
 /// Whether a `GET` asks for the GraphiQL page: a browser (`Accept:
 /// text/html`) with no query in the URL.
@@ -60,7 +57,11 @@ pub async fn get(State(state): State<AppState>, request: Request) -> Response {
                 )
             }
         };
-    if is_mutation(&graphql.query, graphql.operation_name.as_deref()) {
+    if state
+        .gate
+        .document(&graphql.query)
+        .is_mutation(graphql.operation_name.as_deref())
+    {
         tracing::warn!("request refused: mutation over GET");
         let mut response = reply::error(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -146,99 +147,92 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
 }
 
-/// Whether the operation a `GET` would run is a mutation. A query that does
-/// not parse is left to the schema, which reports it with its code.
-fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
-    let Ok(document) = async_graphql::parser::parse_query(query) else {
-        return false;
-    };
-    document.operations.iter().any(|(name, operation)| {
-        let selected = operation_name.is_none() || name.map(|n| n.as_str()) == operation_name;
-        selected && operation.node.ty == OperationType::Mutation
-    })
-}
-
 /// Answers `graphql`, labelled with its operation's name for the metrics.
+/// The gate checks it first (once per query text), and hands it its parsed
+/// document so that the schema does not parse it again.
 async fn execute(
     state: &AppState,
     headers: &HeaderMap,
     principal: Option<Principal>,
-    graphql: async_graphql::Request,
+    mut graphql: async_graphql::Request,
 ) -> Response {
-    let name = state.operation_names.of(&graphql);
-    let mut response = answer(state, headers, principal, graphql).await;
+    let (name, mut response) = match state.gate.admit(&mut graphql) {
+        Ok(document) => {
+            let name = document.operation_name(graphql.operation_name.as_deref());
+            let aggregate_only = document.parsed().is_some_and(|parsed| {
+                answers::is_aggregate_only(parsed, graphql.operation_name.as_deref())
+            });
+            let reply = answer(state, headers, principal, graphql, aggregate_only).await;
+            (name, reply)
+        }
+        Err(refusal) => {
+            let name = state
+                .gate
+                .document(&graphql.query)
+                .operation_name(graphql.operation_name.as_deref());
+            let refused = async_graphql::Response::from_errors(vec![refusal]);
+            (name, reply_with(refused, headers, None))
+        }
+    };
     response.extensions_mut().insert(OperationName(name));
     response
 }
 
-/// Operation names by query text, so that naming a request costs a lookup
-/// rather than a parse.
-pub struct OperationNames(quick_cache::sync::Cache<String, Option<Arc<str>>>);
-
-/// Query texts longer than this are parsed each time rather than kept.
-const MAX_NAMED_QUERY_BYTES: usize = 16 * 1024;
-
-impl Default for OperationNames {
-    fn default() -> Self {
-        OperationNames(quick_cache::sync::Cache::new(1024))
-    }
-}
-
-impl OperationNames {
-    /// The operation `request` runs: the one it names, else the name of its
-    /// document's only operation (`None` when that is anonymous or the
-    /// document does not parse).
-    pub fn of(&self, request: &async_graphql::Request) -> Option<String> {
-        if let Some(name) = &request.operation_name {
-            return Some(name.clone());
-        }
-        if let Some(known) = self.0.get(&request.query) {
-            return known.map(|name| name.to_string());
-        }
-        let name: Option<Arc<str>> = match async_graphql::parser::parse_query(&request.query) {
-            Ok(document) => match document.operations {
-                DocumentOperations::Multiple(named) if named.len() == 1 => {
-                    named.keys().next().map(|name| Arc::from(name.as_str()))
-                }
-                _ => None,
-            },
-            Err(_) => None,
-        };
-        if request.query.len() <= MAX_NAMED_QUERY_BYTES {
-            self.0.insert(request.query.clone(), name.clone());
-        }
-        name.map(|name| name.to_string())
-    }
-}
-
+/// Runs an admitted request, or answers it from the kept answers when it is
+/// `aggregate_only` (see [`answers`]).
 async fn answer(
     state: &AppState,
     headers: &HeaderMap,
     principal: Option<Principal>,
     graphql: async_graphql::Request,
+    aggregate_only: bool,
 ) -> Response {
     let media = Media::accepted(headers);
-    let request_id = reply::request_id(headers);
-    let kept = match state.answers.key(&graphql, principal.as_ref()).await {
-        Ok(key) => key,
-        Err(error) => {
-            tracing::warn!(
-                ?error,
-                "cannot read the data version; answering without the cache"
-            );
-            None
+    let kept = if aggregate_only {
+        match state.answers.key(&graphql, principal.as_ref()).await {
+            Ok(key) => Some(key),
+            Err(error) => {
+                tracing::warn!(
+                    ?error,
+                    "cannot read the data version; answering without the cache"
+                );
+                None
+            }
         }
+    } else {
+        None
     };
     if let Some(answer) = kept.as_deref().and_then(|key| state.answers.get(key)) {
         return ok_reply(answer.to_string(), media, None);
     }
-    let mut graphql = graphql.data(RequestId(request_id.clone()));
+    let request_id = reply::request_id(headers);
+    let mut graphql = graphql.data(RequestId(request_id));
     if let Some(principal) = principal {
         graphql = graphql.data(principal);
     }
-    let mut response = state.schema.execute(graphql).await;
+    let response = state.schema.execute(graphql).await;
+    reply_with(
+        response,
+        headers,
+        kept.map(|key| (state.answers.as_ref(), key)),
+    )
+}
+
+/// The HTTP reply carrying `response`, whose errors all leave with a code;
+/// an answer without errors is kept under `keep`'s key.
+fn reply_with(
+    mut response: async_graphql::Response,
+    headers: &HeaderMap,
+    keep: Option<(&answers::Answers, String)>,
+) -> Response {
+    let media = Media::accepted(headers);
+    let request_id = reply::request_id(headers);
+    // Errors outside any field of an answer without data come from before
+    // execution: from async-graphql's validation, the gate having done the rest.
+    let before_execution =
+        response.data == Value::Null && response.errors.iter().all(|error| error.path.is_empty());
     for error in &mut response.errors {
-        give_code(error, &request_id);
+        give_code(error, &request_id, before_execution);
     }
     let refused_before_execution = !response.errors.is_empty()
         && response.errors.iter().all(|error| {
@@ -259,8 +253,8 @@ async fn answer(
         set_headers(&mut reply, media, Some(response.http_headers));
         return reply;
     }
-    if let (Some(key), true) = (kept, response.errors.is_empty()) {
-        state.answers.keep(key, body.as_str().into());
+    if let (Some((answers, key)), true) = (keep, response.errors.is_empty()) {
+        answers.keep(key, body.as_str().into());
     }
     ok_reply(body, media, Some(response.http_headers))
 }
@@ -290,15 +284,16 @@ fn code_of(error: &ServerError) -> Option<String> {
 /// Makes sure `error` has a code, and that an internal one shows nothing but
 /// "internal error" and the request id.
 ///
-/// Errors without a code come from async-graphql itself: an argument that
-/// does not parse (`Failed to parse "Date"...`, `Invalid value for
-/// argument...`) is the caller's, and keeps its message; an error outside any
-/// field (an unknown operation name) is the request's; anything else from
-/// inside a resolver is a server fault, whose text might name SQL, so it is
-/// logged and hidden.
-fn give_code(error: &mut ServerError, request_id: &str) {
+/// Errors without a code come from async-graphql itself: one raised
+/// `before_execution` is its validation's; an argument that does not parse
+/// (`Failed to parse "Date"...`, `Invalid value for argument...`) is the
+/// caller's, and keeps its message; another error outside any field is the
+/// request's; anything else from inside a resolver is a server fault, whose
+/// text might name SQL, so it is logged and hidden.
+fn give_code(error: &mut ServerError, request_id: &str, before_execution: bool) {
     let code = match code_of(error) {
         Some(code) => code,
+        None if before_execution => GRAPHQL_VALIDATION_FAILED.to_owned(),
         None if error.message.starts_with("Failed to parse")
             || error.message.starts_with("Invalid value") =>
         {
@@ -323,61 +318,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn operations_are_named_by_the_request_or_the_document() {
-        let names = OperationNames::default();
-        let named = |query: &str, name: Option<&str>| {
-            let mut request = async_graphql::Request::new(query);
-            request.operation_name = name.map(str::to_owned);
-            names.of(&request)
-        };
-        assert_eq!(
-            named("query Renewals { x }", None).as_deref(),
-            Some("Renewals")
-        );
-        assert_eq!(
-            named("query Renewals { x }", None).as_deref(),
-            Some("Renewals")
-        );
-        assert_eq!(named("{ x }", None), None);
-        assert_eq!(named("{ x", None), None);
-        assert_eq!(named("query A { x } query B { y }", None), None);
-        assert_eq!(
-            named("query A { x } query B { y }", Some("B")).as_deref(),
-            Some("B")
-        );
-    }
-
-    #[test]
-    fn mutations_are_recognised_whatever_the_operation_layout() {
-        assert!(is_mutation("mutation { x }", None));
-        assert!(!is_mutation("{ x }", None));
-        assert!(!is_mutation("query Q { x }", Some("Q")));
-        assert!(is_mutation("query Q { x } mutation M { y }", Some("M")));
-        assert!(!is_mutation("query Q { x } mutation M { y }", Some("Q")));
-        assert!(is_mutation("query Q { x } mutation M { y }", None));
-        assert!(
-            !is_mutation("mutation {", None),
-            "left to the parser's error"
-        );
-    }
-
-    #[test]
     fn uncoded_errors_get_codes_and_internal_ones_hide_their_text() {
         let mut parse = ServerError::new("Failed to parse \"Date\": expected YYYY-MM-DD", None);
         parse.path = vec![async_graphql::PathSegment::Field("contracts".to_owned())];
-        give_code(&mut parse, "id-1");
+        give_code(&mut parse, "id-1", false);
         assert_eq!(code_of(&parse).as_deref(), Some("BAD_USER_INPUT"));
 
         let mut operation = ServerError::new("Unknown operation named \"X\"", None);
-        give_code(&mut operation, "id-1");
+        give_code(&mut operation, "id-1", false);
         assert_eq!(code_of(&operation).as_deref(), Some("BAD_REQUEST"));
+
+        // Before execution, only validation is left to report without a code,
+        // whatever its message looks like.
+        let mut invalid = ServerError::new(
+            "Invalid value for argument \"first\", expected type \"Int\"",
+            None,
+        );
+        give_code(&mut invalid, "id-1", true);
+        assert_eq!(
+            code_of(&invalid).as_deref(),
+            Some("GRAPHQL_VALIDATION_FAILED")
+        );
+        let mut coded = with_code_for_test("QUERY_TOO_DEEP");
+        give_code(&mut coded, "id-1", true);
+        assert_eq!(code_of(&coded).as_deref(), Some("QUERY_TOO_DEEP"));
 
         let mut leak = ServerError::new(
             "error returned from database: syntax error near SELECT",
             None,
         );
         leak.path = vec![async_graphql::PathSegment::Field("contracts".to_owned())];
-        give_code(&mut leak, "id-1");
+        give_code(&mut leak, "id-1", false);
         assert_eq!(leak.message, "internal error");
         assert_eq!(code_of(&leak).as_deref(), Some("INTERNAL"));
         let shown = serde_json::to_string(&leak).unwrap();
@@ -385,5 +356,14 @@ mod tests {
             shown.contains("id-1") && !shown.contains("SELECT"),
             "{shown}"
         );
+    }
+
+    fn with_code_for_test(code: &str) -> ServerError {
+        let mut error = ServerError::new("refused", None);
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code);
+        error
     }
 }

@@ -125,8 +125,9 @@ pub struct AppState {
     pub answers: Arc<answers::Answers>,
     /// The database, for the routes outside GraphQL (feeds, exports).
     pub db: DatabaseConnection,
-    /// Operation names by query text, for the metrics.
-    pub operation_names: Arc<graphql::OperationNames>,
+    /// Admits requests to the schema: parse, limits and introspection
+    /// policy, kept per query text.
+    pub gate: Arc<crate::graphql::limits::Gate>,
 }
 
 /// The application's router over a database.
@@ -138,6 +139,7 @@ pub fn router(
     let mut db = db;
     let metrics = options.metrics.then(|| metrics::Metrics::install(&mut db));
     let schema = build_schema(db.clone(), options.loader_delay, security.schema);
+    let gate = Arc::new(crate::graphql::gate(&schema, security.schema));
     let answers = Arc::new(answers::Answers::new(db.clone()));
     let importing = Arc::new(import::ImportState {
         db: db.clone(),
@@ -192,7 +194,7 @@ pub fn router(
             schema,
             answers,
             db,
-            operation_names: Arc::default(),
+            gate,
         })
         .layer(
             ServiceBuilder::new()

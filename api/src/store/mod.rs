@@ -66,6 +66,15 @@ impl Backend {
             None
         }
     }
+
+    /// Most connections in a pool unless set (`serve --db-connections`);
+    /// bench/README.md, "Execution", has what was measured.
+    pub fn default_max_connections(self) -> u32 {
+        match self {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        }
+    }
 }
 
 /// Removes a password from a URL before it is printed or logged.
@@ -85,6 +94,15 @@ pub fn redact_url(url: &str) -> String {
 /// Opens a connection pool. An SQLite file is created if missing and runs in
 /// WAL mode with a busy timeout, so readers never block the writer.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
+    connect_with(url, None).await
+}
+
+/// [`connect`] with at most `max_connections` in the pool (the backend's
+/// default when `None`).
+pub async fn connect_with(
+    url: &str,
+    max_connections: Option<u32>,
+) -> Result<DatabaseConnection, ConnectError> {
     let shown = redact_url(url);
     let backend =
         Backend::of_url(url).ok_or_else(|| ConnectError::BadUrl { url: shown.clone() })?;
@@ -97,26 +115,24 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
         .sqlx_logging(true)
         .sqlx_logging_level(log::LevelFilter::Debug)
         .sqlx_slow_statements_logging_settings(log::LevelFilter::Warn, Duration::from_millis(500));
+    options
+        .max_connections(max_connections.unwrap_or(backend.default_max_connections()))
+        .min_connections(1);
     match backend {
         Backend::Sqlite => {
-            options
-                .max_connections(8)
-                .min_connections(1)
-                .map_sqlx_sqlite_opts(|opts: SqliteConnectOptions| {
-                    opts.create_if_missing(true)
-                        .journal_mode(SqliteJournalMode::Wal)
-                        .synchronous(SqliteSynchronous::Normal)
-                        .foreign_keys(true)
-                        .busy_timeout(Duration::from_secs(5))
-                        // Large sorts and groupings spill to temporary files
-                        // (the OS page cache) rather than the server's heap:
-                        // the bundled SQLite keeps them in memory by default.
-                        .pragma("temp_store", "file")
-                });
+            options.map_sqlx_sqlite_opts(|opts: SqliteConnectOptions| {
+                opts.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(5))
+                    // Large sorts and groupings spill to temporary files
+                    // (the OS page cache) rather than the server's heap:
+                    // the bundled SQLite keeps them in memory by default.
+                    .pragma("temp_store", "file")
+            });
         }
-        Backend::Postgres => {
-            options.max_connections(16).min_connections(1);
-        }
+        Backend::Postgres => {}
     }
     Database::connect(options).await.map_err(|err| match err {
         sea_orm::DbErr::Conn(sea_orm::RuntimeErr::SqlxError(sqlx_err))
@@ -143,7 +159,16 @@ pub async fn migrate(db: &DatabaseConnection, url: &str) -> Result<(), ConnectEr
 
 /// Connects and migrates: what every command that needs the database does first.
 pub async fn open(url: &str) -> Result<DatabaseConnection, ConnectError> {
-    let db = connect(url).await?;
+    open_with(url, None).await
+}
+
+/// [`open`] with at most `max_connections` in the pool (the backend's
+/// default when `None`).
+pub async fn open_with(
+    url: &str,
+    max_connections: Option<u32>,
+) -> Result<DatabaseConnection, ConnectError> {
+    let db = connect_with(url, max_connections).await?;
     migrate(&db, url).await?;
     Ok(db)
 }

@@ -1,6 +1,8 @@
 //! Query limits, checked on the parsed document before validation and
 //! execution: depth, cost, aliases, and nested introspection. The bounds are
-//! set in one place, `super::schema_builder()`.
+//! set in one place, `super::QUERY_LIMITS`; [`Gate`] applies them once per
+//! document text, ahead of the schema (see `gate` for why not as an
+//! async-graphql extension).
 //!
 //! Why not async-graphql's `limit_depth` / `limit_complexity`: they count
 //! introspection like data, so GraphiQL's own schema query (13 levels deep,
@@ -20,19 +22,12 @@
 //! `first` times its selection (`first` defaults to 20 and counts at most 100,
 //! the page bounds; a larger `first` is refused by the field itself).
 
-use std::sync::{Arc, OnceLock};
-
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
-    NextValidation,
-};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{
-    ErrorExtensionValues, Pos, Request, ServerError, ServerResult, ValidationResult, Variables,
-};
+use async_graphql::{ErrorExtensionValues, Pos, ServerError};
 
-use walk::{check, CostTable};
+pub use gate::{Document, Gate};
 
+mod gate;
 #[cfg(test)]
 mod tests;
 mod walk;
@@ -100,133 +95,6 @@ impl SchemaOptions {
         introspection: false,
         suggestions: false,
     };
-}
-
-/// The extension enforcing [`QueryLimits`]; it also gives parse and
-/// validation errors their codes.
-pub struct Limits {
-    limits: QueryLimits,
-    /// Built once, from the schema's SDL, on the first request.
-    costs: Arc<OnceLock<CostTable>>,
-}
-
-impl Limits {
-    /// An extension enforcing `limits`.
-    pub fn new(limits: QueryLimits) -> Self {
-        Limits {
-            limits,
-            costs: Arc::default(),
-        }
-    }
-}
-
-impl ExtensionFactory for Limits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(LimitsOfRequest {
-            limits: self.limits,
-            costs: self.costs.clone(),
-        })
-    }
-}
-
-struct LimitsOfRequest {
-    limits: QueryLimits,
-    costs: Arc<OnceLock<CostTable>>,
-}
-
-#[async_trait::async_trait]
-impl Extension for LimitsOfRequest {
-    /// Checks the request before async-graphql's own post-parse checks run:
-    /// those follow every fragment spread without memory, so a fragment
-    /// "bomb" (each fragment spreading the next twice) would cost them 2^n
-    /// steps, blocking a worker thread past any timeout. The walk here is
-    /// bounded, and the parsed document is kept for the request, so the
-    /// query is parsed once.
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        mut request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        let variables = request.variables.clone();
-        let operation_name = request.operation_name.clone();
-        // A query that does not parse is reported, with its code, by `parse_query`.
-        if let Ok(document) = request.parsed_query() {
-            let costs = self.costs.get_or_init(|| CostTable::from_sdl(&ctx.sdl()));
-            let measure = check(
-                document,
-                operation_name.as_deref(),
-                &variables,
-                costs,
-                &self.limits,
-            )
-            .map_err(|breach| breach.into_error(&self.limits))?;
-            tracing::debug!(?measure, "query within limits");
-        }
-        next.run(ctx, request).await
-    }
-
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        next.run(ctx, query, variables)
-            .await
-            .map_err(|error| with_code(error, GRAPHQL_PARSE_FAILED))
-    }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|errors| {
-            errors
-                .into_iter()
-                .map(|error| with_code(error, GRAPHQL_VALIDATION_FAILED))
-                .collect()
-        })
-    }
-}
-
-/// The extension that refuses introspection with a clear error, on servers
-/// that have it off. async-graphql's own switch (also set) answers `null`,
-/// which GraphiQL reports as a broken schema rather than a policy.
-pub struct NoIntrospection;
-
-impl ExtensionFactory for NoIntrospection {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(NoIntrospection)
-    }
-}
-
-#[async_trait::async_trait]
-impl Extension for NoIntrospection {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        let mut seen = Vec::new();
-        for (_, operation) in document.operations.iter() {
-            if let Some(pos) =
-                introspection_in(&document, &operation.node.selection_set.node, &mut seen)
-            {
-                tracing::warn!("query refused: introspection is off");
-                return Err(with_code(
-                    ServerError::new("introspection is off on this server", Some(pos)),
-                    INTROSPECTION_DISABLED,
-                ));
-            }
-        }
-        Ok(document)
-    }
 }
 
 /// Where `set` (fragments followed once each) selects `__schema` or `__type`.

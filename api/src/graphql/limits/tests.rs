@@ -185,3 +185,124 @@ fn fragment_bombs_chains_and_cycles_end_quickly() {
         "left to validation"
     );
 }
+
+fn gate(options: super::SchemaOptions) -> super::Gate {
+    super::Gate::new(&crate::graphql::sdl(), LIMITS, options)
+}
+
+fn admit(
+    gate: &super::Gate,
+    query: &str,
+    operation_name: Option<&str>,
+    variables: serde_json::Value,
+) -> Result<(), String> {
+    let mut request = async_graphql::Request::new(query).variables(Variables::from_json(variables));
+    request.operation_name = operation_name.map(str::to_owned);
+    gate.admit(&mut request).map(drop).map_err(|error| {
+        match error.extensions.as_ref().and_then(|e| e.get("code")) {
+            Some(async_graphql::Value::String(code)) => code.clone(),
+            other => panic!("an error without a code: {other:?}"),
+        }
+    })
+}
+
+#[test]
+fn the_gate_parses_each_text_once_and_names_its_operation() {
+    let gate = gate(super::SchemaOptions::OPEN);
+    let first = gate.document("query Renewals { x }");
+    assert!(std::sync::Arc::ptr_eq(
+        &first,
+        &gate.document("query Renewals { x }")
+    ));
+    let named = |query: &str, name: Option<&str>| gate.document(query).operation_name(name);
+    assert_eq!(
+        named("query Renewals { x }", None).as_deref(),
+        Some("Renewals")
+    );
+    assert_eq!(named("{ x }", None), None);
+    assert_eq!(named("{ x", None), None);
+    assert_eq!(named("query A { x } query B { y }", None), None);
+    assert_eq!(
+        named("query A { x } query B { y }", Some("B")).as_deref(),
+        Some("B")
+    );
+}
+
+#[test]
+fn the_gate_recognises_mutations_whatever_the_operation_layout() {
+    let gate = gate(super::SchemaOptions::OPEN);
+    let is_mutation = |query: &str, name: Option<&str>| gate.document(query).is_mutation(name);
+    assert!(is_mutation("mutation { x }", None));
+    assert!(!is_mutation("{ x }", None));
+    assert!(!is_mutation("query Q { x }", Some("Q")));
+    assert!(is_mutation("query Q { x } mutation M { y }", Some("M")));
+    assert!(!is_mutation("query Q { x } mutation M { y }", Some("Q")));
+    assert!(is_mutation("query Q { x } mutation M { y }", None));
+    assert!(
+        !is_mutation("mutation {", None),
+        "left to the parser's error"
+    );
+}
+
+#[test]
+fn the_gate_refuses_with_the_codes_of_each_rule() {
+    let open = gate(super::SchemaOptions::OPEN);
+    let closed = gate(super::SchemaOptions::CLOSED);
+    assert_eq!(
+        admit(&open, "{ contracts { ", None, serde_json::json!({})),
+        Err("GRAPHQL_PARSE_FAILED".to_owned())
+    );
+    let mut deep = "reference".to_owned();
+    for _ in 0..LIMITS.max_depth {
+        deep = format!("node(id: \"x\") {{ ... on Contract {{ {deep} }} }}");
+    }
+    // Refused from the kept verdict as from the first check.
+    for _ in 0..2 {
+        assert_eq!(
+            admit(&open, &format!("{{ {deep} }}"), None, serde_json::json!({})),
+            Err("QUERY_TOO_DEEP".to_owned())
+        );
+    }
+    let schema = "{ __schema { queryType { name } } }";
+    assert_eq!(admit(&open, schema, None, serde_json::json!({})), Ok(()));
+    assert_eq!(
+        admit(&closed, schema, None, serde_json::json!({})),
+        Err("INTROSPECTION_DISABLED".to_owned())
+    );
+    let mut nested = "name".to_owned();
+    for _ in 0..40 {
+        nested = format!("ofType {{ {nested} }}");
+    }
+    assert_eq!(
+        admit(
+            &open,
+            &format!("{{ __type(name: \"Contract\") {{ {nested} }} }}"),
+            None,
+            serde_json::json!({})
+        ),
+        Err("GRAPHQL_PARSE_FAILED".to_owned()),
+        "async-graphql's own nesting bound, with the code it had"
+    );
+    let two = "query A { __typename } query B { __typename }";
+    assert_eq!(
+        admit(&open, two, None, serde_json::json!({})),
+        Err("BAD_REQUEST".to_owned())
+    );
+    assert_eq!(
+        admit(&open, two, Some("C"), serde_json::json!({})),
+        Err("BAD_REQUEST".to_owned())
+    );
+    assert_eq!(admit(&open, two, Some("B"), serde_json::json!({})), Ok(()));
+}
+
+#[test]
+fn a_verdict_that_depends_on_variables_is_taken_per_request() {
+    let gate = gate(super::SchemaOptions::OPEN);
+    // 1 + n × (1 + 119): within the limit for 50 rows, over it for 100.
+    let fields = vec!["reference"; 119].join(" ");
+    let query = format!("query($n: Int) {{ contracts(first: $n) {{ nodes {{ {fields} }} }} }}");
+    let with = |n: i64| admit(&gate, &query, None, serde_json::json!({ "n": n }));
+    assert_eq!(with(50), Ok(()));
+    assert_eq!(with(100), Err("QUERY_TOO_COMPLEX".to_owned()));
+    assert_eq!(with(50), Ok(()));
+}

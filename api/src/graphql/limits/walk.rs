@@ -1,4 +1,4 @@
-//! The counting behind [`super::Limits`]: one pass over an operation,
+//! The counting behind [`super::Gate`]: one pass over an operation,
 //! fragments expanded, measuring depth, cost and aliases, and the nesting of
 //! introspection lists.
 
