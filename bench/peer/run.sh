@@ -16,7 +16,7 @@
 # generated with `commtrack generate --scale national --seed 1` when it has no
 # contracts), ROUNDS (3), DURATION seconds per measurement (10), WARMUP seconds
 # per query and server before the first round (3), CONCURRENCY (16), THREADS of
-# wrk and pgbench (2), SERVERS ("commtrack postgraphile postgraphile-2w sql"),
+# wrk and pgbench (2), TIMEOUT seconds before wrk counts a request as failed (60), SERVERS ("commtrack postgraphile postgraphile-2w sql"),
 # QUERIES (query names, default all in bench/peer/queries), BIN (a commtrack
 # binary; default: cargo build --release), PORT_BASE (18380).
 # Results: bench/results/<date>-peer-national.tsv (every measurement) and
@@ -30,6 +30,7 @@ DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
 CONCURRENCY=${CONCURRENCY:-16}
 THREADS=${THREADS:-2}
+TIMEOUT=${TIMEOUT:-60}
 SERVERS=${SERVERS:-"commtrack postgraphile postgraphile-2w sql"}
 PORT_BASE=${PORT_BASE:-18380}
 PEER=bench/peer
@@ -127,13 +128,18 @@ measure() { # server query seconds -> "rps p50_ms p99_ms errors"
         p50 = v[int((NR - 1) * 0.50) + 1]; p99 = v[int((NR - 1) * 0.99) + 1];
         printf "%.1f %.2f %.2f %d\n", tps, p50, p99, failed }'
   else
-    BENCH_BODY_FILE=$(body_of "$server" "$name") wrk -t"$THREADS" -c"$CONCURRENCY" -d"${seconds}s" --latency \
+    BENCH_BODY_FILE=$(body_of "$server" "$name") wrk -t"$THREADS" -c"$CONCURRENCY" -d"${seconds}s" --timeout "${TIMEOUT}s" --latency \
       -s bench/post.lua "$(url_of "$server")" | grep '^BENCH' |
       awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); m[kv[1]] = kv[2] }
              printf "%s %s %s %d\n", m["rps"], m["p50_ms"], m["p99_ms"], m["graphql_errors"] + m["bad_status"] + m["socket_errors"] }'
   fi
 }
 single_ms() { # the time of one request, in ms
+  if [ "$1" = sql ]; then
+    pgbench -n -M prepared -c 1 -t 1 -f "$PEER/queries/$2.sql" "$DATABASE_URL" 2>&1 |
+      awk '/^latency average/ { printf "%.1f", $4 }'
+    return
+  fi
   curl -sf --max-time 60 -o /dev/null -w '%{time_total}' -H 'content-type: application/json' \
     --data-binary "@$(body_of "$1" "$2")" "$(url_of "$1")" | awk '{ printf "%.1f", $1 * 1000 }'
 }
@@ -150,7 +156,6 @@ printf 'round\tquery\tserver\trps\tp50_ms\tp99_ms\terrors\n' > "$results"
 for name in $QUERIES; do
   for round in $(seq 1 "$ROUNDS"); do
     for server in $SERVERS; do
-      [ "$server" = sql ] && continue
       psql "$DATABASE_URL" -Xqc "UPDATE data_version SET version = version + 1 WHERE id = 1"
       printf 'single\t%s\t%s\t\t%s\t\t\n' "$name" "$server" "$(single_ms "$server" "$name")" >> "$results"
     done

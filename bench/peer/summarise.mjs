@@ -32,7 +32,8 @@ const label = {
   "postgraphile-2w": "PostGraphile ×2",
   sql: "SQL floor",
 };
-const fmt = (x, digits = 0) => (Number.isFinite(x) ? x.toLocaleString("en-GB", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "–");
+const fmt = (x, digits = 0) =>
+  Number.isFinite(x) && x > 0 && x < 10 && digits === 0 ? x.toFixed(1) : (Number.isFinite(x) ? x.toLocaleString("en-GB", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "–");
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : "–");
 
 const out = [];
@@ -52,8 +53,12 @@ out.push("Latency under load, p50 / p99 ms (medians), errors (all rounds):");
 out.push("");
 out.push(`| query | ${servers.map((s) => label[s] ?? s).join(" | ")} |`);
 out.push(`|---|${servers.map(() => "---:").join("|")}|`);
+// wrk counts only the requests that finish within the run: when none did
+// (every request took longer than the run), there is no latency to show.
+const latency = (q, s) =>
+  of(q, s, 3) > 0 ? `${fmt(of(q, s, 4), 1)} / ${fmt(of(q, s, 5), 1)} (${errors(q, s)})` : `none finished (${errors(q, s)})`;
 for (const q of queries) {
-  out.push(`| ${q} | ${servers.map((s) => `${fmt(of(q, s, 4), 1)} / ${fmt(of(q, s, 5), 1)} (${errors(q, s)})`).join(" | ")} |`);
+  out.push(`| ${q} | ${servers.map((s) => latency(q, s)).join(" | ")} |`);
 }
 if (singles.length) {
   const singleServers = [...new Set(singles.map((l) => l[2]))];
