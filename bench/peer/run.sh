@@ -134,6 +134,19 @@ measure() { # server query seconds -> "rps p50_ms p99_ms errors"
              printf "%s %s %s %d\n", m["rps"], m["p50_ms"], m["p99_ms"], m["graphql_errors"] + m["bad_status"] + m["socket_errors"] }'
   fi
 }
+settle() { # until no statement runs in the database but this one
+  # A server keeps executing a request after wrk closes its connection at the
+  # end of a run: a slow aggregate then loads the database during the next
+  # measurement. Nothing starts until they have finished.
+  local active
+  for _ in $(seq 1 1200); do
+    active=$(psql "$DATABASE_URL" -XAtqc "SELECT count(*) FROM pg_stat_activity
+      WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()")
+    [ "$active" = 0 ] && return 0
+    sleep 0.5
+  done
+  echo "statements still running after 10 minutes" >&2
+}
 single_ms() { # the time of one request, in ms
   if [ "$1" = sql ]; then
     pgbench -n -M prepared -c 1 -t 1 -f "$PEER/queries/$2.sql" "$DATABASE_URL" 2>&1 |
@@ -163,13 +176,14 @@ for name in $QUERIES; do
 done
 
 if [ "$WARMUP" != 0 ]; then
-  for name in $QUERIES; do for server in $SERVERS; do measure "$server" "$name" "$WARMUP" > /dev/null; done; done
+  for name in $QUERIES; do for server in $SERVERS; do measure "$server" "$name" "$WARMUP" > /dev/null; settle; done; done
 fi
 read -r -a order <<< "$SERVERS"
 for round in $(seq 1 "$ROUNDS"); do
   for name in $QUERIES; do
     for i in "${!order[@]}"; do
       server=${order[$(((i + round - 1) % ${#order[@]}))]}
+      settle
       read -r rps p50 p99 errors <<< "$(measure "$server" "$name" "$DURATION")"
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$name" "$server" "$rps" "$p50" "$p99" "$errors" >> "$results"
       echo "round $round $name $server: $rps requests/s, p50 $p50 ms, p99 $p99 ms, errors $errors" >&2
