@@ -9,7 +9,8 @@ use sea_orm::{ColumnTrait, Condition};
 use crate::auth::{require, Permission};
 use crate::error::AppError;
 use crate::graphql::filter::OrderDirection;
-use crate::graphql::node::{global_id, parse_global_id, resolve_node, Node};
+use crate::graphql::ids::{global_id, parse_global_id};
+use crate::graphql::node::{resolve_node, Node};
 use crate::graphql::pagination::{keyset_page, KeyValue, Page, PageRequest, SortKey};
 
 /// An instant in UTC.

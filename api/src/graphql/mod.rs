@@ -11,6 +11,7 @@ pub mod contracts;
 pub mod filter;
 pub mod grants;
 pub mod history;
+pub mod ids;
 pub mod liabilities;
 pub mod limits;
 pub mod loaders;

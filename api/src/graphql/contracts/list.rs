@@ -5,11 +5,10 @@ use entity::{contract, cost_share, service};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, IntoSimpleExpr};
 
-use super::{Contract, EiaStatus, ProcurementRoute};
+use super::{Contract, EiaStatusFilter, ProcurementRouteFilter};
 use crate::error::AppResult;
 use crate::graphql::filter::{
-    combine, search, DateFilter, EnumFilter, IdFilter, IntFilter, MoneyFilter, OrderDirection,
-    StringFilter,
+    combine, search, DateFilter, IdFilter, IntFilter, MoneyFilter, OrderDirection, StringFilter,
 };
 use crate::graphql::pagination::{keyset_page, KeyValue, Page, PageRequest, SortKey};
 
@@ -52,9 +51,9 @@ pub struct ContractFilter {
     /// The total value.
     pub total_value: Option<MoneyFilter>,
     /// The procurement route.
-    pub procurement_route: Option<EnumFilter<ProcurementRoute>>,
+    pub procurement_route: Option<ProcurementRouteFilter>,
     /// The Equality Impact Assessment's status.
-    pub eia_status: Option<EnumFilter<EiaStatus>>,
+    pub eia_status: Option<EiaStatusFilter>,
     /// The Equality Impact Assessment's review date.
     pub eia_review_date: Option<DateFilter>,
 }

@@ -4,11 +4,9 @@ use async_graphql::{Context, Enum, InputObject, Object};
 use entity::extension_option;
 use sea_orm::Condition;
 
-use super::{ExtensionOption, OptionState};
+use super::{ExtensionOption, OptionState, OptionStateFilter};
 use crate::error::AppResult;
-use crate::graphql::filter::{
-    combine, DateFilter, EnumFilter, IdFilter, IntFilter, OrderDirection,
-};
+use crate::graphql::filter::{combine, DateFilter, IdFilter, IntFilter, OrderDirection};
 use crate::graphql::pagination::{keyset_page, KeyValue, Page, PageRequest, SortKey};
 
 /// A recorded option state as stored.
@@ -43,7 +41,7 @@ pub struct ExtensionOptionFilter {
     /// Its state as recorded. An option still `AVAILABLE` after its decide-by
     /// date has lapsed, so the options open on a day D are those recorded
     /// `AVAILABLE` whose `decideBy` is on or after D.
-    pub recorded_state: Option<EnumFilter<OptionState>>,
+    pub recorded_state: Option<OptionStateFilter>,
     /// The day it was exercised or declined.
     pub decided_on: Option<DateFilter>,
 }

@@ -5,9 +5,12 @@ use entity::{area, organisation, organisation_role, theme};
 use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, IntoSimpleExpr};
 
-use super::{Area, AreaKind, Organisation, OrganisationKind, OrganisationRole, Theme};
+use super::{
+    Area, AreaKindFilter, Organisation, OrganisationKindFilter, OrganisationRole,
+    OrganisationRoleFilter, Theme,
+};
 use crate::error::AppResult;
-use crate::graphql::filter::{combine, search, EnumFilter, IdFilter, OrderDirection, StringFilter};
+use crate::graphql::filter::{combine, search, IdFilter, OrderDirection, StringFilter};
 use crate::graphql::pagination::{keyset_page, KeyValue, Page, PageRequest, SortKey};
 
 /// Which organisations to list. Fields combine with AND; `and`, `or` and `not`
@@ -25,11 +28,11 @@ pub struct OrganisationFilter {
     /// The name.
     pub name: Option<StringFilter>,
     /// What kind of body it is.
-    pub kind: Option<EnumFilter<OrganisationKind>>,
+    pub kind: Option<OrganisationKindFilter>,
     /// A role it plays. An organisation plays several roles, so `eq`/`in`
     /// keep organisations playing at least one of the roles, and `ne`/`notIn`
     /// those playing none of them.
-    pub role: Option<EnumFilter<OrganisationRole>>,
+    pub role: Option<OrganisationRoleFilter>,
     /// The organisation it is part of (`Organisation` ids); `isNull: true`
     /// lists organisations that are part of none.
     pub parent: Option<IdFilter>,
@@ -152,7 +155,7 @@ pub struct AreaFilter {
     /// The name.
     pub name: Option<StringFilter>,
     /// District, county or region.
-    pub kind: Option<EnumFilter<AreaKind>>,
+    pub kind: Option<AreaKindFilter>,
     /// The area it lies in (`Area` ids); `isNull: true` lists the top-level areas.
     pub parent: Option<IdFilter>,
 }

@@ -4,14 +4,13 @@ use async_graphql::{Context, Enum, InputObject, Object};
 use entity::{indicator, observation};
 use sea_orm::{Condition, IntoSimpleExpr};
 
-use super::{Aggregation, Indicator, IndicatorUnit, Observation};
+use super::{AggregationFilter, Indicator, IndicatorUnitFilter, Observation};
 use crate::error::AppResult;
 use crate::graphql::filter::{
-    combine, search, DateFilter, EnumFilter, IdFilter, OrderDirection, StringFilter,
+    combine, search, DateFilter, DecimalFilter, IdFilter, OrderDirection, QualifierFilter,
+    StringFilter,
 };
 use crate::graphql::pagination::{keyset_page, KeyValue, Page, PageRequest, SortKey};
-use crate::graphql::scalars::Qualifier;
-use crate::graphql::spend::list::stored_qualifier;
 
 /// Which indicators to list. Fields combine with AND; `and`, `or` and `not`
 /// nest at most four levels.
@@ -28,9 +27,9 @@ pub struct IndicatorFilter {
     /// The code.
     pub code: Option<StringFilter>,
     /// The unit of its values.
-    pub unit: Option<EnumFilter<IndicatorUnit>>,
+    pub unit: Option<IndicatorUnitFilter>,
     /// Whether its values add up across periods.
-    pub aggregation: Option<EnumFilter<Aggregation>>,
+    pub aggregation: Option<AggregationFilter>,
     /// The service measured (`Service` ids).
     pub service: Option<IdFilter>,
     /// The contract measured (`Contract` ids).
@@ -150,7 +149,13 @@ pub struct ObservationFilter {
     /// The last day of the period.
     pub period_end: Option<DateFilter>,
     /// How exactly the value is known (observations giving only a target match none).
-    pub qualifier: Option<EnumFilter<Qualifier>>,
+    pub qualifier: Option<QualifierFilter>,
+    /// The observed value (`isNull: true` keeps observations giving only a target).
+    pub value: Option<DecimalFilter>,
+    /// The target for the period.
+    pub target: Option<DecimalFilter>,
+    /// The baseline the period is measured against.
+    pub baseline: Option<DecimalFilter>,
 }
 
 impl ObservationFilter {
@@ -169,7 +174,20 @@ impl ObservationFilter {
             own = own.add(x.condition(C::PeriodEnd, &f("periodEnd"))?);
         }
         if let Some(x) = &self.qualifier {
-            own = own.add(x.condition(C::Qualifier, &f("qualifier"), stored_qualifier)?);
+            own = own.add(x.condition(
+                C::Qualifier,
+                &f("qualifier"),
+                entity::enums::Qualifier::from,
+            )?);
+        }
+        if let Some(x) = &self.value {
+            own = own.add(x.condition(C::ValueE4, &f("value"))?);
+        }
+        if let Some(x) = &self.target {
+            own = own.add(x.condition(C::TargetE4, &f("target"))?);
+        }
+        if let Some(x) = &self.baseline {
+            own = own.add(x.condition(C::BaselineE4, &f("baseline"))?);
         }
         combine(
             own,

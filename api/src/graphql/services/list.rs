@@ -5,9 +5,9 @@ use entity::{funding_stream, service, service_area, service_partner, service_the
 use sea_orm::sea_query::{IntoIden, Query};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, IntoSimpleExpr};
 
-use super::{FundingStream, Service, ServiceStatus};
+use super::{FundingStream, Service, ServiceStatusFilter};
 use crate::error::AppResult;
-use crate::graphql::filter::{combine, search, EnumFilter, IdFilter, OrderDirection, StringFilter};
+use crate::graphql::filter::{combine, search, IdFilter, OrderDirection, StringFilter};
 use crate::graphql::pagination::{keyset_page, KeyValue, Page, PageRequest, SortKey};
 
 /// The condition "linked through `link` to one of the objects `filter` names",
@@ -58,7 +58,7 @@ pub struct ServiceFilter {
     /// The code.
     pub code: Option<StringFilter>,
     /// Where the service stands.
-    pub status: Option<EnumFilter<ServiceStatus>>,
+    pub status: Option<ServiceStatusFilter>,
     /// The funding stream that pays for it (`FundingStream` ids).
     pub funding_stream: Option<IdFilter>,
     /// The programme it is part of (`Service` ids); `isNull: true` lists top-level services.

@@ -4,24 +4,12 @@ use async_graphql::{Context, Enum, InputObject, Object};
 use entity::{budget, spend_line};
 use sea_orm::Condition;
 
-use super::{Budget, Quarter, SpendLine};
+use super::{Budget, Quarter, QuarterFilter, SpendLine};
 use crate::error::AppResult;
 use crate::graphql::filter::{
-    combine, EnumFilter, FinancialYearFilter, IdFilter, MoneyFilter, OrderDirection,
+    combine, FinancialYearFilter, IdFilter, MoneyFilter, OrderDirection, QualifierFilter,
 };
 use crate::graphql::pagination::{keyset_page, KeyValue, Page, PageRequest, SortKey};
-use crate::graphql::scalars::Qualifier;
-
-/// A qualifier as stored.
-pub(crate) fn stored_qualifier(qualifier: Qualifier) -> entity::enums::Qualifier {
-    use entity::enums::Qualifier as Q;
-    match qualifier {
-        Qualifier::Exact => Q::Exact,
-        Qualifier::Approximate => Q::Approximate,
-        Qualifier::AtLeast => Q::AtLeast,
-        Qualifier::AtMost => Q::AtMost,
-    }
-}
 
 /// A quarter as stored (1 to 4).
 fn quarter_number(quarter: Quarter) -> i32 {
@@ -50,7 +38,7 @@ pub struct BudgetFilter {
     /// The amount.
     pub amount: Option<MoneyFilter>,
     /// How exactly the amount is known.
-    pub qualifier: Option<EnumFilter<Qualifier>>,
+    pub qualifier: Option<QualifierFilter>,
 }
 
 impl BudgetFilter {
@@ -69,7 +57,11 @@ impl BudgetFilter {
             own = own.add(x.condition(C::AmountPence, &f("amount"))?);
         }
         if let Some(x) = &self.qualifier {
-            own = own.add(x.condition(C::Qualifier, &f("qualifier"), stored_qualifier)?);
+            own = own.add(x.condition(
+                C::Qualifier,
+                &f("qualifier"),
+                entity::enums::Qualifier::from,
+            )?);
         }
         combine(
             own,
@@ -140,7 +132,7 @@ pub struct SpendLineFilter {
     /// The financial year of the spend.
     pub financial_year: Option<FinancialYearFilter>,
     /// The quarter of the spend (lines giving only the year match none).
-    pub quarter: Option<EnumFilter<Quarter>>,
+    pub quarter: Option<QuarterFilter>,
     /// The service the money was spent on (`Service` ids).
     pub service: Option<IdFilter>,
     /// The contract the money was spent under (`Contract` ids).
@@ -148,7 +140,7 @@ pub struct SpendLineFilter {
     /// The amount.
     pub amount: Option<MoneyFilter>,
     /// How exactly the amount is known.
-    pub qualifier: Option<EnumFilter<Qualifier>>,
+    pub qualifier: Option<QualifierFilter>,
 }
 
 impl SpendLineFilter {
@@ -176,7 +168,11 @@ impl SpendLineFilter {
             own = own.add(x.condition(C::AmountPence, &f("amount"))?);
         }
         if let Some(x) = &self.qualifier {
-            own = own.add(x.condition(C::Qualifier, &f("qualifier"), stored_qualifier)?);
+            own = own.add(x.condition(
+                C::Qualifier,
+                &f("qualifier"),
+                entity::enums::Qualifier::from,
+            )?);
         }
         combine(
             own,
