@@ -14,6 +14,7 @@ pub mod history;
 pub mod ids;
 pub mod liabilities;
 pub mod limits;
+pub mod listing;
 pub mod loaders;
 pub mod mutations;
 pub mod node;
