@@ -274,3 +274,14 @@ macro_rules! listing {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_key_names_are_the_graphql_enum_values() {
+        assert_eq!(value_name(OrderDirection::Asc), "ASC");
+        assert_eq!(value_name(OrderDirection::Desc), "DESC");
+    }
+}

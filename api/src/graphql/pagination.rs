@@ -379,6 +379,22 @@ mod tests {
     }
 
     #[test]
+    fn sort_key_values_are_read_off_integer_text_and_date_columns() {
+        let day = NaiveDate::from_ymd_opt(2024, 3, 31).unwrap();
+        assert_eq!(KeyValue::of(7_i64.into()), Some(KeyValue::I(7)));
+        assert_eq!(KeyValue::of(2023_i32.into()), Some(KeyValue::I(2023)));
+        assert_eq!(KeyValue::of(3_i16.into()), Some(KeyValue::I(3)));
+        assert_eq!(
+            KeyValue::of("CT-001".to_owned().into()),
+            Some(KeyValue::S("CT-001".to_owned()))
+        );
+        assert_eq!(KeyValue::of(day.into()), Some(KeyValue::D(day)));
+        // Nullable columns cannot be sort keys: no value to compare.
+        assert_eq!(KeyValue::of(sea_orm::Value::BigInt(None)), None);
+        assert_eq!(KeyValue::of(true.into()), None);
+    }
+
+    #[test]
     fn page_sizes_are_bounded() {
         assert_eq!(page_size(None).unwrap(), 20);
         assert_eq!(page_size(Some(100)).unwrap(), 100);

@@ -122,35 +122,45 @@ pub fn pence(field: &str, amount: &DecimalScalar) -> AppResult<i64> {
         .map_err(|err| AppError::bad_input(err.code(), format!("{field}: {err}")))
 }
 
-impl MoneyFilter {
-    /// The condition on a pence column.
-    pub fn condition(&self, column: impl ColumnTrait, field: &str) -> AppResult<Condition> {
+/// The condition of a filter on decimals stored as scaled integers (money in
+/// pence, figures in ten-thousandths): `$scale` converts each input value,
+/// naming the operator in its error.
+macro_rules! scaled_condition {
+    ($filter:ident, $column:ident, $field:ident, $scale:expr) => {{
+        let scale = $scale;
         let one = |op: &str, v: &Option<DecimalScalar>| {
             v.as_ref()
-                .map(|a| pence(&format!("{field}.{op}"), a))
+                .map(|a| scale(&format!("{}.{op}", $field), a))
                 .transpose()
         };
         let many = |op: &str, v: &Option<Vec<DecimalScalar>>| {
             v.as_ref()
                 .map(|l| {
                     l.iter()
-                        .map(|a| pence(&format!("{field}.{op}"), a))
+                        .map(|a| scale(&format!("{}.{op}", $field), a))
                         .collect::<AppResult<Vec<_>>>()
                 })
                 .transpose()
         };
         Ops {
-            eq: one("eq", &self.eq)?,
-            ne: one("ne", &self.ne)?,
-            in_list: many("in", &self.in_list)?,
-            not_in: many("notIn", &self.not_in)?,
-            gt: one("gt", &self.gt)?,
-            gte: one("gte", &self.gte)?,
-            lt: one("lt", &self.lt)?,
-            lte: one("lte", &self.lte)?,
-            is_null: self.is_null,
+            eq: one("eq", &$filter.eq)?,
+            ne: one("ne", &$filter.ne)?,
+            in_list: many("in", &$filter.in_list)?,
+            not_in: many("notIn", &$filter.not_in)?,
+            gt: one("gt", &$filter.gt)?,
+            gte: one("gte", &$filter.gte)?,
+            lt: one("lt", &$filter.lt)?,
+            lte: one("lte", &$filter.lte)?,
+            is_null: $filter.is_null,
         }
-        .condition(column, field)
+        .condition($column, $field)
+    }};
+}
+
+impl MoneyFilter {
+    /// The condition on a pence column.
+    pub fn condition(&self, column: impl ColumnTrait, field: &str) -> AppResult<Condition> {
+        scaled_condition!(self, column, field, pence)
     }
 }
 
@@ -311,32 +321,7 @@ pub fn figure_e4(field: &str, figure: &DecimalScalar) -> AppResult<i64> {
 impl DecimalFilter {
     /// The condition on a column holding figures scaled by 10^4.
     pub fn condition(&self, column: impl ColumnTrait, field: &str) -> AppResult<Condition> {
-        let one = |op: &str, v: &Option<DecimalScalar>| {
-            v.as_ref()
-                .map(|a| figure_e4(&format!("{field}.{op}"), a))
-                .transpose()
-        };
-        let many = |op: &str, v: &Option<Vec<DecimalScalar>>| {
-            v.as_ref()
-                .map(|l| {
-                    l.iter()
-                        .map(|a| figure_e4(&format!("{field}.{op}"), a))
-                        .collect::<AppResult<Vec<_>>>()
-                })
-                .transpose()
-        };
-        Ops {
-            eq: one("eq", &self.eq)?,
-            ne: one("ne", &self.ne)?,
-            in_list: many("in", &self.in_list)?,
-            not_in: many("notIn", &self.not_in)?,
-            gt: one("gt", &self.gt)?,
-            gte: one("gte", &self.gte)?,
-            lt: one("lt", &self.lt)?,
-            lte: one("lte", &self.lte)?,
-            is_null: self.is_null,
-        }
-        .condition(column, field)
+        scaled_condition!(self, column, field, figure_e4)
     }
 }
 
