@@ -9,8 +9,9 @@ use sea_orm::{ColumnTrait, Condition};
 use crate::auth::{require, Permission};
 use crate::error::AppError;
 use crate::graphql::filter::OrderDirection;
-use crate::graphql::node::{global_id, parse_global_id, resolve_node, Node};
-use crate::graphql::pagination::{keyset_page, KeyValue, Page, PageRequest, SortKey};
+use crate::graphql::ids::{global_id, parse_global_id};
+use crate::graphql::node::{resolve_node, Node};
+use crate::graphql::pagination::{keyset_page, Page, PageRequest, SortKey};
 
 /// An instant in UTC.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -183,7 +184,6 @@ impl HistoryQuery {
         let newest_first = SortKey::<audit_event::Entity> {
             column: audit_event::Column::Id,
             name: "ID",
-            value: |row| KeyValue::I(row.id),
         };
         let request = PageRequest {
             condition: Condition::all()

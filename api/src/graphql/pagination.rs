@@ -12,7 +12,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::NaiveDate;
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, IdenStatic, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, EntityTrait, IdenStatic, ModelTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 
@@ -80,15 +81,30 @@ impl From<KeyValue> for sea_orm::Value {
     }
 }
 
-/// A column a list can be sorted by, and how to read its value off a row.
-/// Sort columns are NOT NULL, so that keyset comparisons are total on both backends.
+impl KeyValue {
+    /// A row's value of a sort column, as carried in a cursor; `None` for a
+    /// column type that cannot be a sort key (sort columns are NOT NULL
+    /// integers, texts or dates).
+    pub fn of(value: sea_orm::Value) -> Option<KeyValue> {
+        use sea_orm::Value as V;
+        Some(match value {
+            V::BigInt(Some(v)) => KeyValue::I(v),
+            V::Int(Some(v)) => KeyValue::I(v.into()),
+            V::SmallInt(Some(v)) => KeyValue::I(v.into()),
+            V::String(Some(v)) => KeyValue::S(String::clone(&v)),
+            V::ChronoDate(Some(v)) => KeyValue::D(NaiveDate::clone(&v)),
+            _ => return None,
+        })
+    }
+}
+
+/// A column a list can be sorted by. Sort columns are NOT NULL, so that
+/// keyset comparisons are total on both backends.
 pub struct SortKey<E: EntityTrait> {
     /// The column.
     pub column: E::Column,
     /// The name used in cursors (the GraphQL enum value).
     pub name: &'static str,
-    /// The row's value of the column.
-    pub value: fn(&E::Model) -> KeyValue,
 }
 
 impl<E: EntityTrait> Clone for SortKey<E> {
@@ -96,8 +112,19 @@ impl<E: EntityTrait> Clone for SortKey<E> {
         SortKey {
             column: self.column,
             name: self.name,
-            value: self.value,
         }
+    }
+}
+
+impl<E: EntityTrait> SortKey<E> {
+    /// The row's value of the column.
+    fn value(&self, row: &E::Model) -> AppResult<KeyValue> {
+        KeyValue::of(row.get(self.column)).ok_or_else(|| {
+            AppError::internal(format!(
+                "sort key {} is not an integer, text or date",
+                self.name
+            ))
+        })
     }
 }
 
@@ -265,10 +292,15 @@ where
         }),
     };
     let mut connection = Connection::with_additional_fields(after.is_some(), has_next, extras);
-    connection.edges.extend(rows.into_iter().map(|row| {
-        let values = order.iter().map(|(key, _)| (key.value)(&row)).collect();
-        Edge::new(encode(&signature, values), wrap(row))
-    }));
+    for row in rows {
+        let values = order
+            .iter()
+            .map(|(key, _)| key.value(&row))
+            .collect::<AppResult<Vec<_>>>()?;
+        connection
+            .edges
+            .push(Edge::new(encode(&signature, values), wrap(row)));
+    }
     Ok(connection)
 }
 
@@ -344,6 +376,22 @@ mod tests {
         assert!(!third.has_next_page && third.has_previous_page);
         assert!(sorted_page(&items, key, ("M:A", 1), None, Some(&cursor)).is_err());
         assert!(sorted_page(&items, key, ("N:A", 1), Some(0), None).is_err());
+    }
+
+    #[test]
+    fn sort_key_values_are_read_off_integer_text_and_date_columns() {
+        let day = NaiveDate::from_ymd_opt(2024, 3, 31).unwrap();
+        assert_eq!(KeyValue::of(7_i64.into()), Some(KeyValue::I(7)));
+        assert_eq!(KeyValue::of(2023_i32.into()), Some(KeyValue::I(2023)));
+        assert_eq!(KeyValue::of(3_i16.into()), Some(KeyValue::I(3)));
+        assert_eq!(
+            KeyValue::of("CT-001".to_owned().into()),
+            Some(KeyValue::S("CT-001".to_owned()))
+        );
+        assert_eq!(KeyValue::of(day.into()), Some(KeyValue::D(day)));
+        // Nullable columns cannot be sort keys: no value to compare.
+        assert_eq!(KeyValue::of(sea_orm::Value::BigInt(None)), None);
+        assert_eq!(KeyValue::of(true.into()), None);
     }
 
     #[test]

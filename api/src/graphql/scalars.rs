@@ -149,6 +149,18 @@ impl From<entity::enums::Qualifier> for Qualifier {
     }
 }
 
+impl From<Qualifier> for entity::enums::Qualifier {
+    fn from(q: Qualifier) -> Self {
+        use entity::enums::Qualifier as Q;
+        match q {
+            Qualifier::Exact => Q::Exact,
+            Qualifier::Approximate => Q::Approximate,
+            Qualifier::AtLeast => Q::AtLeast,
+            Qualifier::AtMost => Q::AtMost,
+        }
+    }
+}
+
 /// An amount of money as reported, with how exactly it is known.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct ReportedAmount {

@@ -10,11 +10,12 @@ use super::{count, qualifier};
 use crate::domain::aggregates::sum_bound;
 use crate::error::{AppError, AppResult};
 use crate::graphql::filter::{
-    combine, DateFilter, EnumFilter, FinancialYearFilter, IdFilter, StringFilter, MAX_IN_VALUES,
+    combine, DateFilter, FinancialYearFilter, IdFilter, QualifierFilter, StringFilter,
+    MAX_IN_VALUES,
 };
 use crate::graphql::loaders::{cached, database, loaders};
 use crate::graphql::organisations::{Area, Theme};
-use crate::graphql::reach::{Aggregation, Indicator, IndicatorUnit};
+use crate::graphql::reach::{AggregationFilter, Indicator, IndicatorUnit, IndicatorUnitFilter};
 use crate::graphql::scalars::{decimal_from_e4, DecimalScalar, FinancialYearScalar, Qualifier};
 use crate::graphql::services::Service;
 use crate::store::aggregates::reach::{
@@ -44,9 +45,9 @@ pub struct ReachSummaryFilter {
     /// The indicator's code.
     pub indicator_code: Option<StringFilter>,
     /// The indicator's unit.
-    pub unit: Option<EnumFilter<IndicatorUnit>>,
+    pub unit: Option<IndicatorUnitFilter>,
     /// Whether the indicator is additive (`SUM`) or not (`LATEST`).
-    pub aggregation: Option<EnumFilter<Aggregation>>,
+    pub aggregation: Option<AggregationFilter>,
     /// The indicator's service (`Service` ids).
     pub service: Option<IdFilter>,
     /// The contract the indicator measures (`Contract` ids).
@@ -60,7 +61,7 @@ pub struct ReachSummaryFilter {
     /// A theme of the indicator's service (`Theme` ids).
     pub theme: Option<IdFilter>,
     /// How exactly the value is known.
-    pub qualifier: Option<EnumFilter<Qualifier>>,
+    pub qualifier: Option<QualifierFilter>,
 }
 
 /// A financial-year filter on the observation's year expression.

@@ -7,12 +7,14 @@ use sea_orm::Condition;
 use super::{count, qualifier};
 use crate::domain::aggregates::sum_bound;
 use crate::error::{AppError, AppResult};
-use crate::graphql::filter::{combine, EnumFilter, FinancialYearFilter, IdFilter, MoneyFilter};
+use crate::graphql::filter::{
+    combine, FinancialYearFilter, IdFilter, MoneyFilter, QualifierFilter,
+};
 use crate::graphql::loaders::{cached, database, loaders};
 use crate::graphql::organisations::{Area, Organisation, Theme};
 use crate::graphql::scalars::{FinancialYearScalar, Money, Qualifier};
 use crate::graphql::services::{FundingStream, Service};
-use crate::graphql::spend::Quarter;
+use crate::graphql::spend::{Quarter, QuarterFilter};
 use crate::store::aggregates::spend::{
     related_to, related_to_none, spend_groups, spend_totals, SpendDim, SpendRelation,
 };
@@ -33,7 +35,7 @@ pub struct SpendSummaryFilter {
     /// The line's financial year.
     pub financial_year: Option<FinancialYearFilter>,
     /// The line's quarter (lines with only a year match no quarter).
-    pub quarter: Option<EnumFilter<Quarter>>,
+    pub quarter: Option<QuarterFilter>,
     /// The funding stream (`FundingStream` ids).
     pub funding_stream: Option<IdFilter>,
     /// The service: the contract's, else the line's own (`Service` ids).
@@ -56,7 +58,7 @@ pub struct SpendSummaryFilter {
     /// The line's whole amount.
     pub amount: Option<MoneyFilter>,
     /// How exactly the line's amount is known.
-    pub qualifier: Option<EnumFilter<Qualifier>>,
+    pub qualifier: Option<QualifierFilter>,
 }
 
 fn quarter_number(q: Quarter) -> i32 {
@@ -70,13 +72,7 @@ fn quarter_number(q: Quarter) -> i32 {
 
 /// The stored form of a qualifier.
 pub(super) fn stored_qualifier(q: Qualifier) -> entity::enums::Qualifier {
-    use entity::enums::Qualifier as Q;
-    match q {
-        Qualifier::Exact => Q::Exact,
-        Qualifier::Approximate => Q::Approximate,
-        Qualifier::AtLeast => Q::AtLeast,
-        Qualifier::AtMost => Q::AtMost,
-    }
+    q.into()
 }
 
 /// A filter on a relation reached through a subquery: its ids, then `isNull`.

@@ -13,8 +13,8 @@ use rust_decimal::Decimal;
 use sea_orm::ColumnTrait;
 
 use crate::domain::{self, ContractTerm, SharePpm, TermOption};
+use crate::graphql::ids::global_id;
 use crate::graphql::loaders::{database, load_children, load_required, loaders};
-use crate::graphql::node::global_id;
 use crate::graphql::organisations::Organisation;
 use crate::graphql::reach::Indicator;
 use crate::graphql::scalars::{Date, DecimalScalar, Provenance, ReportedAmount};
@@ -57,6 +57,8 @@ pub enum ProcurementRoute {
     Unknown,
 }
 
+crate::filter_enum!(ProcurementRoute => ProcurementRouteFilter);
+
 /// Progress of an Equality Impact Assessment.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 #[graphql(remote = "entity::enums::EiaStatus")]
@@ -68,6 +70,8 @@ pub enum EiaStatus {
     /// Completed; its actions are monitored through contracting.
     Completed,
 }
+
+crate::filter_enum!(EiaStatus => EiaStatusFilter);
 
 /// An extension option's state. `LAPSED` is also derived: an option still
 /// available after its decide-by date has lapsed.
@@ -82,6 +86,8 @@ pub enum OptionState {
     /// Not decided by its decide-by date.
     Lapsed,
 }
+
+crate::filter_enum!(OptionState => OptionStateFilter);
 
 impl From<domain::OptionState> for OptionState {
     fn from(state: domain::OptionState) -> Self {

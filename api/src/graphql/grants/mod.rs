@@ -6,8 +6,8 @@ use async_graphql::{Context, Object, SimpleObject, ID};
 use entity::{grant_award, grant_programme, grant_round};
 use sea_orm::ColumnTrait;
 
+use crate::graphql::ids::global_id;
 use crate::graphql::loaders::{database, load_children, load_many, load_required, loaders};
-use crate::graphql::node::global_id;
 use crate::graphql::organisations::{Area, Organisation, Theme};
 use crate::graphql::scalars::{
     Date, FinancialYearScalar, Money, Provenance, Qualifier, ReportedAmount,

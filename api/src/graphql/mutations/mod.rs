@@ -13,7 +13,7 @@ use async_graphql::{Context, Enum, MaybeUndefined, MergedObject, SimpleObject, I
 
 use crate::auth::{require, Permission, Principal};
 use crate::error::AppResult;
-use crate::graphql::node::parse_global_id;
+use crate::graphql::ids::parse_global_id;
 use crate::graphql::scalars::Qualifier;
 use crate::store::writes::{Actor, Patch, Rejection, WriteError, WriteResult};
 
@@ -332,13 +332,7 @@ pub fn patch<T>(value: MaybeUndefined<T>) -> Patch<T> {
 
 /// The stored qualifier of an entered figure.
 pub fn stored_qualifier(q: Option<Qualifier>) -> entity::enums::Qualifier {
-    use entity::enums::Qualifier as Q;
-    match q.unwrap_or(Qualifier::Exact) {
-        Qualifier::Exact => Q::Exact,
-        Qualifier::Approximate => Q::Approximate,
-        Qualifier::AtLeast => Q::AtLeast,
-        Qualifier::AtMost => Q::AtMost,
-    }
+    q.unwrap_or(Qualifier::Exact).into()
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@ use entity::{area, organisation, theme};
 use sea_orm::ColumnTrait;
 
 use crate::graphql::contracts::Contract;
+use crate::graphql::ids::global_id;
 use crate::graphql::loaders::{database, load_children, loaders};
-use crate::graphql::node::global_id;
 use crate::graphql::reach::Indicator;
 use crate::graphql::scalars::Provenance;
 use crate::store::fetch::one_where;
@@ -35,6 +35,8 @@ pub enum OrganisationKind {
     University,
 }
 
+crate::filter_enum!(OrganisationKind => OrganisationKindFilter);
+
 /// A role an organisation plays; one organisation can play several.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 #[graphql(remote = "entity::enums::Role")]
@@ -51,6 +53,8 @@ pub enum OrganisationRole {
     GrantRecipient,
 }
 
+crate::filter_enum!(OrganisationRole => OrganisationRoleFilter);
+
 /// The level of a geographic area.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 #[graphql(remote = "entity::enums::AreaKind")]
@@ -62,6 +66,8 @@ pub enum AreaKind {
     /// A region (e.g. Yorkshire and the Humber).
     Region,
 }
+
+crate::filter_enum!(AreaKind => AreaKindFilter);
 
 /// An organisation: a commissioner, provider, partner, funder or grant recipient.
 pub struct Organisation(pub organisation::Model);

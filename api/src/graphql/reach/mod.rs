@@ -9,8 +9,8 @@ use sea_orm::ColumnTrait;
 use crate::domain::FinancialYear;
 use crate::graphql::contracts::Contract;
 use crate::graphql::grants::GrantRound;
+use crate::graphql::ids::global_id;
 use crate::graphql::loaders::{database, load_children, load_required, loaders};
-use crate::graphql::node::global_id;
 use crate::graphql::organisations::Organisation;
 use crate::graphql::scalars::{
     decimal_from_e4, Date, DecimalScalar, FinancialYearScalar, Provenance, Qualifier, ReportedValue,
@@ -34,6 +34,8 @@ pub enum IndicatorUnit {
     Count,
 }
 
+crate::filter_enum!(IndicatorUnit => IndicatorUnitFilter);
+
 /// How an indicator's observations combine across periods and subjects.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 #[graphql(remote = "entity::enums::Aggregation")]
@@ -43,6 +45,8 @@ pub enum Aggregation {
     /// Not additive: only the latest value stands (a satisfaction rate, a caseload).
     Latest,
 }
+
+crate::filter_enum!(Aggregation => AggregationFilter);
 
 /// A reach or outcome measure (young people reached, victim satisfaction...)
 /// for one subject: a service, contract, grant round or organisation.

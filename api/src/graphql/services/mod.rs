@@ -7,8 +7,8 @@ use entity::{funding_stream, service};
 use sea_orm::ColumnTrait;
 
 use crate::graphql::contracts::Contract;
+use crate::graphql::ids::global_id;
 use crate::graphql::loaders::{database, load_children, load_many, loaders};
-use crate::graphql::node::global_id;
 use crate::graphql::organisations::{Area, Organisation, Theme};
 use crate::graphql::reach::Indicator;
 use crate::graphql::scalars::Provenance;
@@ -28,6 +28,8 @@ pub enum ServiceStatus {
     /// No longer delivered (or, for research, completed).
     Ended,
 }
+
+crate::filter_enum!(ServiceStatus => ServiceStatusFilter);
 
 /// A commissioned service, e.g. the Adult Sexual Assault Referral Centre.
 pub struct Service(pub service::Model);

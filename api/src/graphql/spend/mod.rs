@@ -6,8 +6,8 @@ use async_graphql::{Context, Enum, Object, ID};
 use entity::{budget, spend_line};
 
 use crate::graphql::contracts::Contract;
+use crate::graphql::ids::global_id;
 use crate::graphql::loaders::{load_required, loaders};
-use crate::graphql::node::global_id;
 use crate::graphql::scalars::{FinancialYearScalar, Provenance, ReportedAmount};
 use crate::graphql::services::{FundingStream, Service};
 
@@ -23,6 +23,8 @@ pub enum Quarter {
     /// January to March.
     Q4,
 }
+
+crate::filter_enum!(Quarter => QuarterFilter);
 
 impl Quarter {
     /// The quarter stored as 1 to 4.
