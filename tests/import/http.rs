@@ -310,3 +310,64 @@ async fn an_upload_cut_off_half_way_leaves_no_rows() {
     assert_eq!(count(&app, "spend_lines").await, before + 1);
     assert_eq!(count(&app, "audit_events").await, audit_before + 1);
 }
+
+/// Sends `file` in two halves with `pause` between them and returns the
+/// answer's status line and body.
+async fn slow_upload(app: &TestApp, key: &str, file: &str, pause: std::time::Duration) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = app.base.trim_start_matches("http://");
+    let mut socket = tokio::net::TcpStream::connect(address).await.unwrap();
+    let head = format!(
+        "POST /import/spend HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\
+         Authorization: Bearer {key}\r\nContent-Type: text/csv\r\nContent-Length: {}\r\n\r\n",
+        file.len()
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    let (first, rest) = file.split_at(file.len() / 2);
+    socket.write_all(first.as_bytes()).await.unwrap();
+    tokio::time::sleep(pause).await;
+    // The server may have answered and closed already.
+    let _ = socket.write_all(rest.as_bytes()).await;
+    let mut answer = Vec::new();
+    let _ = socket.read_to_end(&mut answer).await;
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// An import has a time limit of its own: the server's request timeout does
+/// not cut a slow upload short, and the import's own limit does.
+#[tokio::test]
+async fn imports_run_under_their_own_time_limit() {
+    use std::time::Duration;
+
+    let launch = |request_timeout: Duration, import_timeout: Duration| {
+        TestApp::launch(
+            |_| {},
+            api::http::ServerOptions {
+                import_timeout,
+                ..api::http::ServerOptions::default()
+            },
+            api::http::SecurityOptions {
+                request_timeout,
+                ..TestApp::open()
+            },
+        )
+    };
+    let file = format!("{HEADER}Victims of Crime,2023-24,Q1,,,10.00,,,\n");
+    let pause = Duration::from_millis(600);
+
+    let app = launch(Duration::from_millis(100), Duration::from_secs(60)).await;
+    api::seed::load_demo(&app.db).await.expect("demo data");
+    let key = app.admin_key().await;
+    let answer = slow_upload(&app, &key, &file, pause).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains(r#""rowsImported":1"#), "{answer}");
+
+    let app = launch(Duration::from_secs(60), Duration::from_millis(100)).await;
+    api::seed::load_demo(&app.db).await.expect("demo data");
+    let key = app.admin_key().await;
+    let before = count(&app, "spend_lines").await;
+    let answer = slow_upload(&app, &key, &file, pause).await;
+    assert!(answer.starts_with("HTTP/1.1 504"), "{answer}");
+    assert!(answer.contains(r#""code":"TIMEOUT""#), "{answer}");
+    assert_eq!(count(&app, "spend_lines").await, before, "nothing written");
+}

@@ -42,6 +42,10 @@ use crate::store::writes::Actor;
 /// The largest file accepted by default (a larger one is a 413, and what
 /// was read of it is rolled back).
 pub const MAX_IMPORT_BYTES: u64 = 200 * 1024 * 1024;
+/// How long an import may run by default: a million spend lines took 59 s
+/// on SQLite and about 5 minutes on PostgreSQL on the benchmark machine
+/// (`bench/README.md`, "CSV import").
+pub const IMPORT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
 /// What the import handler needs.
 pub struct ImportState {

@@ -62,6 +62,9 @@ pub struct ServerOptions {
     pub metrics: bool,
     /// The largest CSV file `POST /import/{kind}` accepts, in bytes.
     pub import_limit_bytes: u64,
+    /// How long `POST /import/{kind}` may run: it reads and writes a whole
+    /// file in one request, so it has a limit of its own.
+    pub import_timeout: Duration,
     /// The `ocid` prefix of OCDS exports that name none.
     pub ocid_prefix: crate::export::OcidPrefix,
 }
@@ -72,6 +75,7 @@ impl Default for ServerOptions {
             loader_delay: crate::graphql::DEFAULT_LOADER_DELAY,
             metrics: true,
             import_limit_bytes: import::MAX_IMPORT_BYTES,
+            import_timeout: import::IMPORT_TIMEOUT,
             ocid_prefix: crate::export::OcidPrefix::default(),
         }
     }
@@ -151,7 +155,8 @@ pub fn router(
     };
     let access = Arc::new(access::Access::new(db.clone(), security));
     let export_routes = exports::routes(exports, access.clone());
-    // CSV files are streamed under their own limit, not the global one.
+    let timeout = |limit: Duration| middleware::from_fn_with_state(limit, reply::enforce_timeout);
+    // CSV files are streamed under their own size and time limits.
     let import_routes = Router::new()
         .route("/import/{kind}", axum::routing::post(import::post))
         .route_layer(middleware::from_fn_with_state(
@@ -161,6 +166,7 @@ pub fn router(
         .layer(DefaultBodyLimit::max(
             usize::try_from(options.import_limit_bytes).unwrap_or(usize::MAX),
         ))
+        .layer(timeout(options.import_timeout))
         .with_state(importing);
     let graphql_routes = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
@@ -174,16 +180,16 @@ pub fn router(
             access,
             access::authenticate_feed,
         ));
-    let app = Router::new()
+    let mut app = Router::new()
         .merge(graphql_routes)
         .merge(feed_routes)
-        .merge(import_routes)
         .merge(export_routes)
         .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz));
-    let mut app = app
+        .route("/readyz", get(readyz))
         .merge(crate::graphiql::assets_router())
-        .merge(crate::dashboard::router());
+        .merge(crate::dashboard::router())
+        .layer(timeout(security.request_timeout))
+        .merge(import_routes);
     if let Some(metrics) = metrics {
         app = app
             .route("/metrics", get(metrics::serve).with_state(metrics.clone()))
@@ -208,10 +214,6 @@ pub fn router(
                     tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
                 }))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-                .layer(middleware::from_fn_with_state(
-                    security.request_timeout,
-                    reply::enforce_timeout,
-                ))
                 .layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
         )
 }
