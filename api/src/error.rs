@@ -74,6 +74,14 @@ impl From<sea_orm::DbErr> for AppError {
     }
 }
 
+/// A calendar request the domain refused, as a bad input naming the
+/// argument at fault (the same words for GraphQL and the iCalendar feed).
+impl From<crate::domain::calendar::CalendarError> for AppError {
+    fn from(err: crate::domain::calendar::CalendarError) -> Self {
+        AppError::bad_input(err.code(), format!("{}: {err}", err.field()))
+    }
+}
+
 impl From<AppError> for async_graphql::Error {
     fn from(err: AppError) -> Self {
         let code = err.code();

@@ -99,8 +99,7 @@ impl FeedRequest {
         let within_days = get("withinDays")
             .map(|v| number("withinDays", v))
             .transpose()?;
-        let window = rules::requested_window(as_of, from, to, within_days, default_window)
-            .map_err(|err| AppError::bad_input(err.code(), format!("{}: {err}", err.field())))?;
+        let window = rules::requested_window(as_of, from, to, within_days, default_window)?;
 
         let kinds = match get("kind") {
             None => EventKind::ALL.to_vec(),

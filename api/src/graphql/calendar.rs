@@ -7,7 +7,7 @@ use std::sync::Arc;
 use async_graphql::{Context, Enum, InputObject, Object};
 use chrono::NaiveDate;
 
-use crate::domain::calendar::{self as rules, CalendarError, EventKind, RagThresholds, Window};
+use crate::domain::calendar::{self as rules, EventKind, RagThresholds, Window};
 use crate::error::{AppError, AppResult};
 use crate::graphql::contracts::{Contract, ExtensionOption};
 use crate::graphql::filter::IdFilter;
@@ -317,10 +317,10 @@ impl CalendarQuery {
             within_days.map(i64::from),
             |as_of| Window::within_days(as_of, rules::DEFAULT_WITHIN_DAYS),
         )
-        .map_err(|err| calendar_error(&err))?;
+        .map_err(AppError::from)?;
         let thresholds = match thresholds {
             Some(t) => RagThresholds::new(t.red_within_days.into(), t.amber_within_days.into())
-                .map_err(|err| calendar_error(&err))?,
+                .map_err(AppError::from)?,
             None => RagThresholds::default(),
         };
         let filter = filter.unwrap_or_default();
@@ -358,11 +358,6 @@ impl CalendarQuery {
             events,
         })
     }
-}
-
-/// A domain refusal as a client error naming the argument at fault.
-fn calendar_error(err: &CalendarError) -> AppError {
-    AppError::bad_input(err.code(), format!("{}: {err}", err.field()))
 }
 
 /// The row ids an id filter accepts; `isNull` means nothing here (every

@@ -12,12 +12,11 @@
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::DatabaseConnection;
-use serde_json::json;
 
 use super::reply::{self, Media};
 use crate::auth::{allows, Permission, Principal};
@@ -33,28 +32,7 @@ const GIVING_PARAMETERS: [&str; 3] = ["programme", "round", "identifierPrefix"];
 
 /// The JSON error answer for `err`; internal detail is logged, never sent.
 fn refusal(err: &AppError, headers: &HeaderMap) -> Response {
-    let request_id = reply::request_id(headers);
-    let (status, rule) = match err {
-        AppError::NotFound(_) => (StatusCode::NOT_FOUND, None),
-        AppError::BadInput { code, .. } => (StatusCode::BAD_REQUEST, Some(*code)),
-        AppError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, None),
-        AppError::Forbidden(_) => (StatusCode::FORBIDDEN, None),
-        AppError::Internal(detail) => {
-            tracing::error!(%detail, "export failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, None)
-        }
-    };
-    let mut extensions = json!({ "code": err.code(), "requestId": request_id });
-    if let Some(rule) = rule {
-        extensions["rule"] = json!(rule);
-    }
-    let body = json!({ "errors": [{ "message": err.message(), "extensions": extensions }] });
-    (
-        status,
-        [(header::CONTENT_TYPE, Media::Json.content_type())],
-        body.to_string(),
-    )
-        .into_response()
+    reply::app_error(err, &reply::request_id(headers), Media::Json)
 }
 
 /// Exports are for analysts and above.
