@@ -12,7 +12,7 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::contracts::{Contract, ExtensionOption};
 use crate::graphql::filter::IdFilter;
 use crate::graphql::grants::GrantRound;
-use crate::graphql::loaders::{cached, database, load_required, loaders};
+use crate::graphql::loaders::{cached, database, load_required};
 use crate::graphql::pagination::{sorted_page, KeyValue, Page};
 use crate::graphql::scalars::Date;
 use crate::graphql::today;
@@ -215,7 +215,7 @@ impl RenewalEvent {
     async fn contract(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Contract>> {
         match &self.dated.subject {
             Subject::Contract(c) => Ok(Some(Contract(
-                load_required(&loaders(ctx)?.contracts, c.id).await?,
+                load_required(ctx, |l| &l.contracts, c.id).await?,
             ))),
             Subject::Round(_) => Ok(None),
         }
@@ -223,13 +223,13 @@ impl RenewalEvent {
     /// The grant round, for `GRANT_ROUND_CLOSES`.
     async fn grant_round(&self) -> Option<GrantRound> {
         match &self.dated.subject {
-            Subject::Round(r) => Some(GrantRound(r.clone())),
+            Subject::Round(r) => Some(GrantRound::from(r.clone())),
             Subject::Contract(_) => None,
         }
     }
     /// The option to decide, for `EXTENSION_DECISION_DUE`.
     async fn extension_option(&self) -> Option<ExtensionOption> {
-        self.dated.option.clone().map(ExtensionOption)
+        self.dated.option.clone().map(ExtensionOption::from)
     }
     /// For contract events, when the contract ends as of `asOf` if no further
     /// option is exercised ("what if we do nothing").
@@ -248,8 +248,7 @@ impl RenewalEvent {
         let subject = match &self.dated.subject {
             Subject::Contract(c) => c.reference.clone(),
             Subject::Round(r) => {
-                let programme =
-                    load_required(&loaders(ctx)?.grant_programmes, r.programme_id).await?;
+                let programme = load_required(ctx, |l| &l.grant_programmes, r.programme_id).await?;
                 format!("{}, {}", programme.name, r.name)
             }
         };

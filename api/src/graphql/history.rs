@@ -78,7 +78,7 @@ fn action(stored: &str) -> Result<AuditAction, AppError> {
 
 /// One change to one record: who made it, when, under which request, and
 /// the record before and after.
-pub struct AuditEvent(pub audit_event::Model);
+pub struct AuditEvent(pub std::sync::Arc<audit_event::Model>);
 
 fn json(text: &Option<String>) -> Option<async_graphql::Json<serde_json::Value>> {
     text.as_deref()

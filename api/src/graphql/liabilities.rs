@@ -14,7 +14,7 @@ use crate::domain::FinancialYear;
 use crate::error::{AppError, AppResult};
 use crate::graphql::contracts::Contract;
 use crate::graphql::filter::row_id;
-use crate::graphql::loaders::{cached, database, load_required, loaders};
+use crate::graphql::loaders::{cached, database, load_required};
 use crate::graphql::organisations::Organisation;
 use crate::graphql::scalars::{DecimalScalar, FinancialYearScalar, Money};
 use crate::store::liabilities::{contract_inputs, year_rows};
@@ -51,7 +51,7 @@ impl ContractLiability {
     /// The contract.
     async fn contract(&self, ctx: &Context<'_>) -> async_graphql::Result<Contract> {
         Ok(Contract(
-            load_required(&loaders(ctx)?.contracts, self.0.contract).await?,
+            load_required(ctx, |l| &l.contracts, self.0.contract).await?,
         ))
     }
     /// The whole contract's value for the financial year, rounded half up to
@@ -113,7 +113,7 @@ impl CommissionerLiability {
 impl CommissionerLiability {
     /// The paying organisation.
     async fn commissioner(&self) -> Organisation {
-        Organisation(self.payer().organisation.clone())
+        Organisation::from(self.payer().organisation.clone())
     }
     /// The sum of `amount` over its contracts (contracts with no value add
     /// nothing). Additive across commissioners.

@@ -10,12 +10,14 @@
 //! the shared `and`/`or`/`not` nesting), [`list_order!`](crate::list_order) (one
 //! key of an ordering) and [`list_query!`](crate::list_query) (the query fields).
 
-use async_graphql::{Context, EnumType, OutputType};
+use async_graphql::{Context, EnumType, Lookahead, OutputType};
+use futures::future::BoxFuture;
 use sea_orm::{ColumnTrait, Condition, EntityTrait};
 
 use crate::error::AppResult;
 use crate::graphql::filter::{FilterInput, OrderDirection};
-use crate::graphql::pagination::{keyset_page, Page, PageRequest, SortKey};
+use crate::graphql::pagination::{keyset_rows, Page, PageRequest, SortKey};
+use crate::graphql::prepared::{node_selection, Preparer, Row};
 
 /// One key of an ordering as given in `orderBy`.
 pub trait OrderInput: Send + Sync {
@@ -57,7 +59,18 @@ pub trait Listing: OutputType + Sized {
     }
 
     /// A row as a node.
-    fn node(row: <Self::Entity as EntityTrait>::Model) -> Self;
+    fn node(row: Row<Self::Entity>) -> Self;
+
+    /// Loads ahead what `selection` (the page's node selection) selects of
+    /// the relations of `rows` (see [`prepared`](crate::graphql::prepared));
+    /// by default nothing, and the fields go through the shared loaders.
+    fn prepare<'a, 's: 'a>(
+        _with: Preparer<'a>,
+        _rows: &'a [Row<Self::Entity>],
+        _selection: &'a Lookahead<'s>,
+    ) -> BoxFuture<'a, AppResult<()>> {
+        Box::pin(async { Ok(()) })
+    }
 }
 
 /// The GraphQL name of an enum value (what cursors carry as the key's name).
@@ -95,7 +108,8 @@ pub fn list_condition<L: Listing>(
 
 /// One page of the list of `L`: the rows matching `filter` (and not archived
 /// unless `include_archived`), sorted by `order_by` then by id, the `first`
-/// of them after the cursor `after`.
+/// of them after the cursor `after`, with the relations the query selects of
+/// them loaded ahead.
 pub async fn list<L>(
     ctx: &Context<'_>,
     filter: Option<L::Filter>,
@@ -122,7 +136,13 @@ where
         first,
         after,
     };
-    keyset_page(ctx, sort_key::<L>(L::ID), request, L::node).await
+    let page = keyset_rows(ctx, sort_key::<L>(L::ID), request).await?;
+    if let Some(with) = Preparer::of(ctx)? {
+        if let Some(selection) = node_selection(&ctx.look_ahead()) {
+            L::prepare(with, &page.rows, &selection).await?;
+        }
+    }
+    Ok(page.into_page(L::node))
 }
 
 /// Declares a list's filter input: the given fields plus the `and`, `or` and
@@ -239,7 +259,10 @@ macro_rules! list_query {
 /// Declares how a collection is listed (implements [`Listing`]): the node
 /// type wrapping a row of the entity module's table, its filter and order
 /// inputs, the `archivedAt` column if archived rows are hidden by default,
-/// and the column each order field sorts by (`Id` ends every ordering).
+/// `prepared: Node` when the node type implements
+/// [`Prepare`](crate::graphql::prepared::Prepare) (its pages then load their
+/// relations ahead), and the column each order
+/// field sorts by (`Id` ends every ordering).
 #[macro_export]
 macro_rules! listing {
     (
@@ -247,6 +270,7 @@ macro_rules! listing {
             filter: $filter:ty,
             order: $order:ty,
             $(archived: $archived:ident,)?
+            $(prepared: $prepared:ident,)?
             sort: $field:ident { $($variant:ident => $column:ident),+ $(,)? } $(,)?
         }
     ) => {
@@ -268,9 +292,19 @@ macro_rules! listing {
                 }
             )?
 
-            fn node(row: $module::Model) -> Self {
+            fn node(row: $crate::graphql::prepared::Row<$module::Entity>) -> Self {
                 $node(row)
             }
+
+            $(
+                fn prepare<'a, 's: 'a>(
+                    with: $crate::graphql::prepared::Preparer<'a>,
+                    rows: &'a [$crate::graphql::prepared::Row<$module::Entity>],
+                    selection: &'a async_graphql::Lookahead<'s>,
+                ) -> futures::future::BoxFuture<'a, $crate::error::AppResult<()>> {
+                    <$prepared as $crate::graphql::prepared::Prepare>::prepare(with, rows, selection)
+                }
+            )?
         }
     };
 }

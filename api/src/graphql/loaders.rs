@@ -3,6 +3,7 @@
 //! query. The loaders keep no cache, so a write is visible to the next read.
 //! They only serve data that is the same for every caller.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,6 +13,7 @@ use entity::*;
 use sea_orm::DatabaseConnection;
 
 use crate::error::{AppError, AppResult};
+use crate::graphql::prepared::{Prepared, Row, Rows};
 use crate::store::cache::ResultCache;
 use crate::store::fetch::{ById, ByParent};
 
@@ -323,37 +325,83 @@ where
     cache.get_or_compute(database(ctx)?, key, compute).await
 }
 
-/// Loads one row by id that must exist (a foreign key guarantees it).
-pub async fn load_required<E>(loader: &Ids<E>, id: i64) -> AppResult<E::Model>
+/// The row of `id` of the relation `pick` names: prepared by the page, else
+/// through its shared loader. `None` when no such row exists.
+pub async fn load_one<E, F>(ctx: &Context<'_>, pick: F, id: i64) -> AppResult<Option<Row<E>>>
 where
     E: sea_orm::EntityTrait,
     E::Model: crate::store::fetch::Keyed + Clone + Send + Sync,
+    F: FnOnce(&Loaders) -> &Ids<E>,
 {
-    loader
-        .load_one(id)
+    let loader = pick(loaders(ctx)?);
+    if let Some(row) = ctx.data_opt::<Prepared>().and_then(|p| p.row(loader, id)) {
+        return Ok(Some(row));
+    }
+    Ok(loader.load_one(id).await?.map(Arc::new))
+}
+
+/// The row of `id` of the relation `pick` names, which must exist (a
+/// foreign key guarantees it).
+pub async fn load_required<E, F>(ctx: &Context<'_>, pick: F, id: i64) -> AppResult<Row<E>>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: crate::store::fetch::Keyed + Clone + Send + Sync,
+    F: FnOnce(&Loaders) -> &Ids<E>,
+{
+    load_one(ctx, pick, id)
         .await?
         .ok_or_else(|| AppError::internal(format!("dangling reference to id {id}")))
 }
 
-/// Loads the children of one parent (empty when it has none).
-pub async fn load_children<E>(loader: &Children<E>, parent: i64) -> AppResult<Vec<E::Model>>
+/// The children of `parent` in the relation `pick` names (empty when it has
+/// none): prepared by the page, else through its shared loader.
+pub async fn load_children<E, F>(ctx: &Context<'_>, pick: F, parent: i64) -> AppResult<Rows<E>>
 where
     E: sea_orm::EntityTrait,
     E::Model: Clone + Send + Sync,
+    F: FnOnce(&Loaders) -> &Children<E>,
 {
-    Ok(loader.load_one(parent).await?.unwrap_or_default())
+    let loader = pick(loaders(ctx)?);
+    if let Some(rows) = ctx
+        .data_opt::<Prepared>()
+        .and_then(|p| p.children(loader, parent))
+    {
+        return Ok(rows);
+    }
+    let rows = loader.load_one(parent).await?.unwrap_or_default();
+    Ok(rows.into_iter().map(Arc::new).collect())
 }
 
-/// Loads many rows by id, in the order of `ids`, skipping missing ones.
-pub async fn load_many<E>(
-    loader: &Ids<E>,
+/// Many rows by id through the loader `pick` names, in the order of `ids`,
+/// skipping missing ones.
+pub async fn load_many<E, F>(
+    ctx: &Context<'_>,
+    pick: F,
     ids: impl IntoIterator<Item = i64>,
-) -> AppResult<Vec<E::Model>>
+) -> AppResult<Vec<Row<E>>>
 where
     E: sea_orm::EntityTrait,
     E::Model: crate::store::fetch::Keyed + Clone + Send + Sync,
+    F: FnOnce(&Loaders) -> &Ids<E>,
 {
+    let loader = pick(loaders(ctx)?);
     let ids: Vec<i64> = ids.into_iter().collect();
-    let mut found = loader.load_many(ids.iter().copied()).await?;
-    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    let prepared = ctx.data_opt::<Prepared>();
+    let mut found: HashMap<i64, Row<E>> = HashMap::with_capacity(ids.len());
+    if let Some(prepared) = prepared {
+        found.extend(
+            ids.iter()
+                .filter_map(|&id| prepared.row(loader, id).map(|row| (id, row))),
+        );
+    }
+    let missing: Vec<i64> = ids
+        .iter()
+        .copied()
+        .filter(|id| !found.contains_key(id))
+        .collect();
+    if !missing.is_empty() {
+        let loaded = loader.load_many(missing).await?;
+        found.extend(loaded.into_iter().map(|(id, row)| (id, Arc::new(row))));
+    }
+    Ok(ids.iter().filter_map(|id| found.get(id).cloned()).collect())
 }

@@ -20,6 +20,7 @@ pub mod mutations;
 pub mod node;
 pub mod organisations;
 pub mod pagination;
+pub mod prepared;
 pub mod reach;
 pub mod scalars;
 pub mod services;

@@ -6,7 +6,7 @@ use async_graphql::{Context, Interface, Object, ID};
 use crate::error::AppResult;
 use crate::graphql::contracts::{Contract, CostShare, ExtensionOption};
 use crate::graphql::grants::{GrantAward, GrantProgramme, GrantRound};
-use crate::graphql::loaders::loaders;
+use crate::graphql::loaders::load_one;
 use crate::graphql::organisations::{Area, Organisation, Theme};
 use crate::graphql::reach::{Indicator, Observation};
 use crate::graphql::services::{FundingStream, Service};
@@ -56,51 +56,40 @@ pub async fn resolve_node(ctx: &Context<'_>, id: &str) -> AppResult<Option<Node>
     use entity::*;
     use sea_orm::EntityTrait;
     let (type_name, key) = parse_global_id(id)?;
-    let l = loaders(ctx)?;
     let db = crate::graphql::loaders::database(ctx)?;
     Ok(match type_name.as_str() {
-        "Organisation" => l
-            .organisations
-            .load_one(key)
+        "Organisation" => load_one(ctx, |l| &l.organisations, key)
             .await?
             .map(|m| Node::Organisation(Organisation(m))),
-        "Area" => l.areas.load_one(key).await?.map(|m| Node::Area(Area(m))),
-        "Theme" => l.themes.load_one(key).await?.map(|m| Node::Theme(Theme(m))),
-        "FundingStream" => l
-            .funding_streams
-            .load_one(key)
+        "Area" => load_one(ctx, |l| &l.areas, key)
+            .await?
+            .map(|m| Node::Area(Area(m))),
+        "Theme" => load_one(ctx, |l| &l.themes, key)
+            .await?
+            .map(|m| Node::Theme(Theme(m))),
+        "FundingStream" => load_one(ctx, |l| &l.funding_streams, key)
             .await?
             .map(|m| Node::FundingStream(FundingStream(m))),
-        "Service" => l
-            .services
-            .load_one(key)
+        "Service" => load_one(ctx, |l| &l.services, key)
             .await?
             .map(|m| Node::Service(Service(m))),
-        "Contract" => l
-            .contracts
-            .load_one(key)
+        "Contract" => load_one(ctx, |l| &l.contracts, key)
             .await?
             .map(|m| Node::Contract(Contract(m))),
-        "GrantProgramme" => l
-            .grant_programmes
-            .load_one(key)
+        "GrantProgramme" => load_one(ctx, |l| &l.grant_programmes, key)
             .await?
             .map(|m| Node::GrantProgramme(GrantProgramme(m))),
-        "GrantRound" => l
-            .grant_rounds
-            .load_one(key)
+        "GrantRound" => load_one(ctx, |l| &l.grant_rounds, key)
             .await?
             .map(|m| Node::GrantRound(GrantRound(m))),
-        "Indicator" => l
-            .indicators
-            .load_one(key)
+        "Indicator" => load_one(ctx, |l| &l.indicators, key)
             .await?
             .map(|m| Node::Indicator(Indicator(m))),
         // Rarely fetched alone: a direct lookup rather than a loader each.
         "ExtensionOption" => extension_option::Entity::find_by_id(key)
             .one(db)
             .await?
-            .map(|m| Node::ExtensionOption(ExtensionOption(m))),
+            .map(|m| Node::ExtensionOption(ExtensionOption::from(m))),
         "CostShare" => cost_share::Entity::find_by_id(key)
             .one(db)
             .await?
@@ -108,19 +97,19 @@ pub async fn resolve_node(ctx: &Context<'_>, id: &str) -> AppResult<Option<Node>
         "GrantAward" => grant_award::Entity::find_by_id(key)
             .one(db)
             .await?
-            .map(|m| Node::GrantAward(GrantAward(m))),
+            .map(|m| Node::GrantAward(GrantAward::from(m))),
         "Budget" => budget::Entity::find_by_id(key)
             .one(db)
             .await?
-            .map(|m| Node::Budget(Budget(m))),
+            .map(|m| Node::Budget(Budget::from(m))),
         "SpendLine" => spend_line::Entity::find_by_id(key)
             .one(db)
             .await?
-            .map(|m| Node::SpendLine(SpendLine(m))),
+            .map(|m| Node::SpendLine(SpendLine::from(m))),
         "Observation" => observation::Entity::find_by_id(key)
             .one(db)
             .await?
-            .map(|m| Node::Observation(Observation(m))),
+            .map(|m| Node::Observation(Observation::from(m))),
         _ => None,
     })
 }

@@ -28,9 +28,20 @@ pub const DEFAULT_PAGE_SIZE: i32 = 20;
 pub const MAX_PAGE_SIZE: i32 = 100;
 
 /// An opaque cursor: the sort-key values of the row an edge stands for, and
-/// the ordering they belong to (a cursor only continues the ordering that issued it).
+/// the ordering they belong to (a cursor only continues the ordering that
+/// issued it). A page's cursors are encoded only when a client selects them.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct KeyCursor(pub String);
+pub enum KeyCursor {
+    /// A cursor as a client sent it.
+    Text(String),
+    /// A row's keys in an ordering (its signature), encoded when shown.
+    Keys {
+        /// The ordering's signature.
+        signature: Arc<str>,
+        /// The row's sort-key values.
+        values: Vec<KeyValue>,
+    },
+}
 
 /// A cursor this API did not issue, or one issued for another ordering.
 #[derive(Debug)]
@@ -52,11 +63,14 @@ impl CursorType for KeyCursor {
     type Error = InvalidCursor;
 
     fn decode_cursor(s: &str) -> Result<Self, Self::Error> {
-        Ok(KeyCursor(s.to_owned()))
+        Ok(KeyCursor::Text(s.to_owned()))
     }
 
     fn encode_cursor(&self) -> String {
-        self.0.clone()
+        match self {
+            KeyCursor::Text(text) => text.clone(),
+            KeyCursor::Keys { signature, values } => encode(signature, values.clone()),
+        }
     }
 }
 
@@ -154,12 +168,12 @@ fn signature<E: EntityTrait>(order: &[(SortKey<E>, OrderDirection)]) -> String {
         .join(",")
 }
 
-fn encode(signature: &str, values: Vec<KeyValue>) -> KeyCursor {
+fn encode(signature: &str, values: Vec<KeyValue>) -> String {
     let body = CursorBody {
         o: signature.to_owned(),
         k: values,
     };
-    KeyCursor(URL_SAFE_NO_PAD.encode(serde_json::to_vec(&body).unwrap_or_default()))
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(&body).unwrap_or_default())
 }
 
 fn decode(cursor: &str, signature: &str, keys: usize) -> Result<Vec<KeyValue>, InvalidCursor> {
@@ -249,12 +263,57 @@ pub async fn keyset_page<E, T>(
     ctx: &Context<'_>,
     id: SortKey<E>,
     request: PageRequest<E>,
-    wrap: fn(E::Model) -> T,
+    wrap: fn(Arc<E::Model>) -> T,
 ) -> AppResult<Page<T>>
 where
     E: EntityTrait,
     E::Model: Sync,
     T: OutputType,
+{
+    Ok(keyset_rows(ctx, id, request).await?.into_page(wrap))
+}
+
+/// The rows of one page, before they become a connection.
+pub struct PageRows<E: EntityTrait> {
+    /// The page's rows, in order, shared with whatever reads them.
+    pub rows: Vec<Arc<E::Model>>,
+    has_previous: bool,
+    has_next: bool,
+    /// Each row's sort-key values, for its cursor.
+    keys: Vec<Vec<KeyValue>>,
+    signature: Arc<str>,
+    count: Arc<dyn Fn() -> CountFuture + Send + Sync>,
+}
+
+impl<E: EntityTrait> PageRows<E> {
+    /// The connection of these rows, each wrapped as `T`.
+    pub fn into_page<T: OutputType>(self, wrap: fn(Arc<E::Model>) -> T) -> Page<T> {
+        let extras = ConnectionExtras { count: self.count };
+        let mut connection =
+            Connection::with_additional_fields(self.has_previous, self.has_next, extras);
+        connection.edges.reserve(self.rows.len());
+        for (row, values) in self.rows.into_iter().zip(self.keys) {
+            let cursor = KeyCursor::Keys {
+                signature: self.signature.clone(),
+                values,
+            };
+            connection.edges.push(Edge::new(cursor, wrap(row)));
+        }
+        connection
+    }
+}
+
+/// The rows of a keyset-paginated page of `E`: those matching the
+/// request's condition, in its order then by `id`, the first `first` after
+/// its cursor.
+pub async fn keyset_rows<E>(
+    ctx: &Context<'_>,
+    id: SortKey<E>,
+    request: PageRequest<E>,
+) -> AppResult<PageRows<E>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
 {
     let limit = page_size(request.first)?;
     let mut order = request.order;
@@ -283,25 +342,28 @@ where
     let mut rows = query.limit(limit + 1).all(&db).await?;
     let has_next = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
+    let keys = rows
+        .iter()
+        .map(|row| {
+            order
+                .iter()
+                .map(|(key, _)| key.value(row))
+                .collect::<AppResult<Vec<_>>>()
+        })
+        .collect::<AppResult<Vec<_>>>()?;
     let condition = request.condition;
-    let extras = ConnectionExtras {
+    Ok(PageRows {
+        rows: rows.into_iter().map(Arc::new).collect(),
+        has_previous: after.is_some(),
+        has_next,
+        keys,
+        signature: signature.into(),
         count: Arc::new(move || {
             let db = db.clone();
             let condition = condition.clone();
             Box::pin(async move { count::<E>(&db, condition).await })
         }),
-    };
-    let mut connection = Connection::with_additional_fields(after.is_some(), has_next, extras);
-    for row in rows {
-        let values = order
-            .iter()
-            .map(|(key, _)| key.value(&row))
-            .collect::<AppResult<Vec<_>>>()?;
-        connection
-            .edges
-            .push(Edge::new(encode(&signature, values), wrap(row)));
-    }
-    Ok(connection)
+    })
 }
 
 /// A page of items computed and sorted in memory (the renewal calendar's
@@ -336,7 +398,7 @@ where
     connection.edges.extend(
         items[start..end]
             .iter()
-            .map(|item| Edge::new(encode(signature, key(item)), item.clone())),
+            .map(|item| Edge::new(KeyCursor::Text(encode(signature, key(item))), item.clone())),
     );
     Ok(connection)
 }
@@ -352,8 +414,8 @@ mod tests {
             KeyValue::I(42),
         ];
         let cursor = encode("START_DATE:A,ID:A", values.clone());
-        assert_eq!(decode(&cursor.0, "START_DATE:A,ID:A", 2).unwrap(), values);
-        assert!(decode(&cursor.0, "START_DATE:D,ID:A", 2).is_err());
+        assert_eq!(decode(&cursor, "START_DATE:A,ID:A", 2).unwrap(), values);
+        assert!(decode(&cursor, "START_DATE:D,ID:A", 2).is_err());
         assert!(decode("garbage!", "ID:A", 1).is_err());
         assert!(decode(&URL_SAFE_NO_PAD.encode("{}"), "ID:A", 1).is_err());
     }
@@ -365,7 +427,7 @@ mod tests {
         let first = sorted_page(&items, key, ("N:A", 1), Some(20), None).unwrap();
         assert_eq!(first.edges.len(), 20);
         assert!(first.has_next_page && !first.has_previous_page);
-        let cursor = first.edges.last().unwrap().cursor.0.clone();
+        let cursor = first.edges.last().unwrap().cursor.encode_cursor();
         let second = sorted_page(&items, key, ("N:A", 1), Some(20), Some(&cursor)).unwrap();
         assert_eq!(second.edges.first().unwrap().node, 42);
         // The item under the cursor is gone: the next page still starts after it.

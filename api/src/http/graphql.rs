@@ -24,6 +24,7 @@ use super::reply::{self, Media};
 use super::{answers, AppState, RequestId};
 use crate::auth::Principal;
 use crate::graphql::limits::{GRAPHQL_VALIDATION_FAILED, REQUEST_ERROR_CODES};
+use crate::graphql::prepared::Prepared;
 
 /// Whether a `GET` asks for the GraphiQL page: a browser (`Accept:
 /// text/html`) with no query in the URL.
@@ -162,6 +163,11 @@ async fn execute(
             let aggregate_only = document.parsed().is_some_and(|parsed| {
                 answers::is_aggregate_only(parsed, graphql.operation_name.as_deref())
             });
+            // Pages load their relations ahead for queries only: a mutation's
+            // answer must not read rows loaded before its write.
+            if !document.is_mutation(graphql.operation_name.as_deref()) {
+                graphql = graphql.data(Prepared::default());
+            }
             let reply = answer(state, headers, principal, graphql, aggregate_only).await;
             (name, reply)
         }

@@ -161,7 +161,7 @@ impl RatioQuery {
                 let stream = streams.get(&row.funding_stream).cloned().ok_or_else(|| {
                     AppError::internal(format!("funding stream {} missing", row.funding_stream))
                 })?;
-                Ok(utilisation(row, FundingStream(stream)))
+                Ok(utilisation(row, FundingStream::from(stream)))
             })
             .collect()
     }
@@ -261,7 +261,7 @@ fn cost(
         None
     };
     CostPerOutcome {
-        indicator: Indicator(subject),
+        indicator: Indicator::from(subject),
         financial_year: year,
         spend: reported_sum(&spend),
         spend_lines_count: count(spend.count),

@@ -13,7 +13,7 @@ use crate::graphql::filter::{
     combine, DateFilter, FinancialYearFilter, IdFilter, QualifierFilter, StringFilter,
     MAX_IN_VALUES,
 };
-use crate::graphql::loaders::{cached, database, loaders};
+use crate::graphql::loaders::{cached, database, load_one};
 use crate::graphql::organisations::{Area, Theme};
 use crate::graphql::reach::{AggregationFilter, Indicator, IndicatorUnit, IndicatorUnitFilter};
 use crate::graphql::scalars::{decimal_from_e4, DecimalScalar, FinancialYearScalar, Qualifier};
@@ -277,28 +277,28 @@ impl ReachGroupKey {
         let Some(id) = self.0.indicator else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?.indicators.load_one(id).await?.map(Indicator))
+        Ok(load_one(ctx, |l| &l.indicators, id).await?.map(Indicator))
     }
     /// The service (`SERVICE`).
     async fn service(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Service>> {
         let Some(id) = self.0.service else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?.services.load_one(id).await?.map(Service))
+        Ok(load_one(ctx, |l| &l.services, id).await?.map(Service))
     }
     /// The area (`DISTRICT`).
     async fn district(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Area>> {
         let Some(id) = self.0.district else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?.areas.load_one(id).await?.map(Area))
+        Ok(load_one(ctx, |l| &l.areas, id).await?.map(Area))
     }
     /// The theme (`THEME`).
     async fn theme(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Theme>> {
         let Some(id) = self.0.theme else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?.themes.load_one(id).await?.map(Theme))
+        Ok(load_one(ctx, |l| &l.themes, id).await?.map(Theme))
     }
     /// The unit (`UNIT`).
     async fn unit(&self) -> Option<IndicatorUnit> {

@@ -149,7 +149,7 @@ impl GrantRoundSummary {
         Ok(groups
             .into_iter()
             .map(|g| AwardsByDistrict {
-                district: g.key.and_then(|id| areas.get(&id).cloned()).map(Area),
+                district: g.key.and_then(|id| areas.get(&id).cloned()).map(Area::from),
                 total: Money::from_pence(g.sum),
                 count: super::count(g.count),
             })
@@ -169,7 +169,10 @@ impl GrantRoundSummary {
         Ok(groups
             .into_iter()
             .map(|g| AwardsByTheme {
-                theme: g.key.and_then(|id| themes.get(&id).cloned()).map(Theme),
+                theme: g
+                    .key
+                    .and_then(|id| themes.get(&id).cloned())
+                    .map(Theme::from),
                 total: Money::from_pence(g.sum),
                 count: super::count(g.count),
             })

@@ -10,7 +10,7 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::filter::{
     combine, FinancialYearFilter, IdFilter, MoneyFilter, QualifierFilter,
 };
-use crate::graphql::loaders::{cached, database, loaders};
+use crate::graphql::loaders::{cached, database, load_one};
 use crate::graphql::organisations::{Area, Organisation, Theme};
 use crate::graphql::scalars::{FinancialYearScalar, Money, Qualifier};
 use crate::graphql::services::{FundingStream, Service};
@@ -275,9 +275,7 @@ impl SpendGroupKey {
         let Some(id) = self.0.funding_stream else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?
-            .funding_streams
-            .load_one(id)
+        Ok(load_one(ctx, |l| &l.funding_streams, id)
             .await?
             .map(FundingStream))
     }
@@ -286,7 +284,7 @@ impl SpendGroupKey {
         let Some(id) = self.0.district else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?.areas.load_one(id).await?.map(Area))
+        Ok(load_one(ctx, |l| &l.areas, id).await?.map(Area))
     }
     /// The provider (`PROVIDER`).
     async fn provider(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
@@ -301,14 +299,14 @@ impl SpendGroupKey {
         let Some(id) = self.0.service else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?.services.load_one(id).await?.map(Service))
+        Ok(load_one(ctx, |l| &l.services, id).await?.map(Service))
     }
     /// The theme (`THEME`).
     async fn theme(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Theme>> {
         let Some(id) = self.0.theme else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?.themes.load_one(id).await?.map(Theme))
+        Ok(load_one(ctx, |l| &l.themes, id).await?.map(Theme))
     }
 }
 
@@ -319,9 +317,7 @@ async fn organisation(
     let Some(id) = id else {
         return Ok(None);
     };
-    Ok(loaders(ctx)?
-        .organisations
-        .load_one(id)
+    Ok(load_one(ctx, |l| &l.organisations, id)
         .await?
         .map(Organisation))
 }

@@ -152,6 +152,7 @@ crate::listing! {
         filter: ContractFilter,
         order: ContractOrder,
         archived: ArchivedAt,
+        prepared: Contract,
         sort: ContractOrderField {
             Id => Id,
             Reference => Reference,

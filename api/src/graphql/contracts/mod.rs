@@ -6,16 +6,19 @@ pub mod options_list;
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, Object, SimpleObject, ID};
+use async_graphql::{Context, Enum, Lookahead, Object, SimpleObject, ID};
 use chrono::NaiveDate;
 use entity::{contract, cost_share, extension_option};
+use futures::future::BoxFuture;
 use rust_decimal::Decimal;
 use sea_orm::ColumnTrait;
 
 use crate::domain::{self, ContractTerm, SharePpm, TermOption};
+use crate::error::AppResult;
 use crate::graphql::ids::global_id;
-use crate::graphql::loaders::{database, load_children, load_required, loaders};
+use crate::graphql::loaders::{database, load_children, load_required};
 use crate::graphql::organisations::Organisation;
+use crate::graphql::prepared::{selects, Prepare, Preparer, Row, Rows};
 use crate::graphql::reach::Indicator;
 use crate::graphql::scalars::{Date, DecimalScalar, Provenance, ReportedAmount};
 use crate::graphql::services::Service;
@@ -111,7 +114,7 @@ pub struct EqualityImpactAssessment {
 
 /// A contract: a service delivered by a provider for a lead commissioner.
 #[derive(Clone)]
-pub struct Contract(pub contract::Model);
+pub struct Contract(pub std::sync::Arc<contract::Model>);
 
 impl Contract {
     fn term(&self) -> ContractTerm {
@@ -122,8 +125,8 @@ impl Contract {
     }
 
     async fn term_options(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TermOption>> {
-        let options = load_children(&loaders(ctx)?.options_by_contract, self.0.id).await?;
-        Ok(options.iter().map(term_option).collect())
+        let options = load_children(ctx, |l| &l.options_by_contract, self.0.id).await?;
+        Ok(options.iter().map(|option| term_option(option)).collect())
     }
 }
 
@@ -158,19 +161,19 @@ impl Contract {
     /// The service delivered.
     async fn service(&self, ctx: &Context<'_>) -> async_graphql::Result<Service> {
         Ok(Service(
-            load_required(&loaders(ctx)?.services, self.0.service_id).await?,
+            load_required(ctx, |l| &l.services, self.0.service_id).await?,
         ))
     }
     /// The organisation delivering it.
     async fn provider(&self, ctx: &Context<'_>) -> async_graphql::Result<Organisation> {
         Ok(Organisation(
-            load_required(&loaders(ctx)?.organisations, self.0.provider_id).await?,
+            load_required(ctx, |l| &l.organisations, self.0.provider_id).await?,
         ))
     }
     /// The commissioner leading it (others may share its cost: see `costShares`).
     async fn lead_commissioner(&self, ctx: &Context<'_>) -> async_graphql::Result<Organisation> {
         Ok(Organisation(
-            load_required(&loaders(ctx)?.organisations, self.0.lead_commissioner_id).await?,
+            load_required(ctx, |l| &l.organisations, self.0.lead_commissioner_id).await?,
         ))
     }
     /// The first day of the contract.
@@ -293,7 +296,7 @@ impl Contract {
     /// Who pays what share of its cost: the top level of the split, each share
     /// possibly split further (see `CostShare.shares`).
     async fn cost_shares(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CostShare>> {
-        let all = Arc::new(load_children(&loaders(ctx)?.shares_by_contract, self.0.id).await?);
+        let all = load_children(ctx, |l| &l.shares_by_contract, self.0.id).await?;
         Ok(CostShare::level(&all, None))
     }
     /// Its extension options, in the order they would extend the term.
@@ -301,13 +304,13 @@ impl Contract {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<ExtensionOption>> {
-        let options = load_children(&loaders(ctx)?.options_by_contract, self.0.id).await?;
-        Ok(options.into_iter().map(ExtensionOption).collect())
+        let options = load_children(ctx, |l| &l.options_by_contract, self.0.id).await?;
+        Ok(options.iter().cloned().map(ExtensionOption).collect())
     }
     /// Reach and outcome indicators reported for this contract.
     async fn indicators(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Indicator>> {
-        let rows = load_children(&loaders(ctx)?.indicators_by_contract, self.0.id).await?;
-        Ok(rows.into_iter().map(Indicator).collect())
+        let rows = load_children(ctx, |l| &l.indicators_by_contract, self.0.id).await?;
+        Ok(rows.iter().cloned().map(Indicator).collect())
     }
     /// Free-text notes.
     async fn notes(&self) -> Option<&str> {
@@ -323,8 +326,98 @@ impl Contract {
     }
 }
 
+/// The fields of a contract that read its extension options.
+const READS_OPTIONS: &[&str] = &[
+    "extensionOptions",
+    "currentEndDate",
+    "maximumEndDate",
+    "contractualMaximumEndDate",
+    "nextDecisionDate",
+    "status",
+];
+
+/// Whether a selection of cost shares selects `party` at any level of the split.
+fn shares_select_party(shares: &Lookahead<'_>) -> bool {
+    let mut level = shares.field("shares");
+    if shares.field("party").exists() {
+        return true;
+    }
+    // The split is at most a few levels deep; the query depth limit bounds it too.
+    for _ in 0..crate::graphql::QUERY_LIMITS.max_depth {
+        if !level.exists() {
+            return false;
+        }
+        if level.field("party").exists() {
+            return true;
+        }
+        level = level.field("shares");
+    }
+    false
+}
+
+/// A page of contracts loads, one call per relation: their options (for the
+/// dates, status and options), their cost shares, their services (and what
+/// the query selects of those), their indicators, and every organisation
+/// selected as provider, lead commissioner or paying party, together.
+impl Prepare for Contract {
+    type Entity = contract::Entity;
+
+    fn prepare<'a, 's: 'a>(
+        with: Preparer<'a>,
+        rows: &'a [Row<contract::Entity>],
+        selection: &'a Lookahead<'s>,
+    ) -> BoxFuture<'a, AppResult<()>> {
+        Box::pin(async move {
+            let l = with.loaders;
+            let ids = || rows.iter().map(|c| c.id);
+            let options = async {
+                if selects(selection, READS_OPTIONS) {
+                    with.children(&l.options_by_contract, ids()).await?;
+                }
+                AppResult::Ok(())
+            };
+            let share_selection = selection.field("costShares");
+            let shares = async {
+                if share_selection.exists() {
+                    return with.children(&l.shares_by_contract, ids()).await;
+                }
+                Ok(Vec::new())
+            };
+            let service_selection = selection.field("service");
+            let services = async {
+                if service_selection.exists() {
+                    let services = with
+                        .rows(&l.services, rows.iter().map(|c| c.service_id))
+                        .await?;
+                    Service::prepare(with, &services, &service_selection).await?;
+                }
+                AppResult::Ok(())
+            };
+            let indicators = async {
+                if selection.field("indicators").exists() {
+                    with.children(&l.indicators_by_contract, ids()).await?;
+                }
+                AppResult::Ok(())
+            };
+            let ((), shares, (), ()) = futures::try_join!(options, shares, services, indicators)?;
+            let mut organisations = Vec::new();
+            if selection.field("provider").exists() {
+                organisations.extend(rows.iter().map(|c| c.provider_id));
+            }
+            if selection.field("leadCommissioner").exists() {
+                organisations.extend(rows.iter().map(|c| c.lead_commissioner_id));
+            }
+            if shares_select_party(&share_selection) {
+                organisations.extend(shares.iter().map(|s| s.organisation_id));
+            }
+            with.rows(&l.organisations, organisations).await?;
+            Ok(())
+        })
+    }
+}
+
 /// An optional extension of a contract's term.
-pub struct ExtensionOption(pub extension_option::Model);
+pub struct ExtensionOption(pub std::sync::Arc<extension_option::Model>);
 
 /// An optional extension of a contract's term.
 #[Object]
@@ -341,7 +434,7 @@ impl ExtensionOption {
     /// The contract it extends.
     async fn contract(&self, ctx: &Context<'_>) -> async_graphql::Result<Contract> {
         Ok(Contract(
-            load_required(&loaders(ctx)?.contracts, self.0.contract_id).await?,
+            load_required(ctx, |l| &l.contracts, self.0.contract_id).await?,
         ))
     }
     /// Its place in the order of options (1 extends the initial term).
@@ -390,21 +483,24 @@ impl ExtensionOption {
 /// One party's share of a contract's cost. Shares are percentages of their
 /// parent: the shares at every level sum to exactly 100.
 pub struct CostShare {
-    row: cost_share::Model,
+    row: Row<cost_share::Entity>,
     /// Every share of the same contract, when already loaded: walking the tree
     /// then needs no further query.
-    all: Option<Arc<Vec<cost_share::Model>>>,
+    all: Option<Rows<cost_share::Entity>>,
 }
 
 impl CostShare {
     /// A share fetched on its own (e.g. by `node`).
     pub fn alone(row: cost_share::Model) -> Self {
-        CostShare { row, all: None }
+        CostShare {
+            row: Arc::new(row),
+            all: None,
+        }
     }
 
     /// The shares of one level of a contract's split: the top level when
     /// `parent` is `None`, else the sub-shares of `parent`.
-    fn level(all: &Arc<Vec<cost_share::Model>>, parent: Option<i64>) -> Vec<CostShare> {
+    fn level(all: &Rows<cost_share::Entity>, parent: Option<i64>) -> Vec<CostShare> {
         all.iter()
             .filter(|s| s.parent_id == parent)
             .map(|row| CostShare {
@@ -417,12 +513,10 @@ impl CostShare {
     async fn contract_shares(
         &self,
         ctx: &Context<'_>,
-    ) -> async_graphql::Result<Arc<Vec<cost_share::Model>>> {
+    ) -> async_graphql::Result<Rows<cost_share::Entity>> {
         Ok(match &self.all {
             Some(all) => all.clone(),
-            None => Arc::new(
-                load_children(&loaders(ctx)?.shares_by_contract, self.row.contract_id).await?,
-            ),
+            None => load_children(ctx, |l| &l.shares_by_contract, self.row.contract_id).await?,
         })
     }
 }
@@ -438,13 +532,13 @@ impl CostShare {
     /// The contract whose cost is shared.
     async fn contract(&self, ctx: &Context<'_>) -> async_graphql::Result<Contract> {
         Ok(Contract(
-            load_required(&loaders(ctx)?.contracts, self.row.contract_id).await?,
+            load_required(ctx, |l| &l.contracts, self.row.contract_id).await?,
         ))
     }
     /// The party that pays this share (or splits it further among `shares`).
     async fn party(&self, ctx: &Context<'_>) -> async_graphql::Result<Organisation> {
         Ok(Organisation(
-            load_required(&loaders(ctx)?.organisations, self.row.organisation_id).await?,
+            load_required(ctx, |l| &l.organisations, self.row.organisation_id).await?,
         ))
     }
     /// The share as a percentage of its parent share (of the whole contract at
@@ -510,7 +604,7 @@ impl ContractQuery {
                 contract::Column::Reference.eq(reference),
             )
             .await?
-            .map(Contract),
+            .map(Contract::from),
         )
     }
 }

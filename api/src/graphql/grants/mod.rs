@@ -7,7 +7,7 @@ use entity::{grant_award, grant_programme, grant_round};
 use sea_orm::ColumnTrait;
 
 use crate::graphql::ids::global_id;
-use crate::graphql::loaders::{database, load_children, load_many, load_required, loaders};
+use crate::graphql::loaders::{database, load_children, load_many, load_one, load_required};
 use crate::graphql::organisations::{Area, Organisation, Theme};
 use crate::graphql::scalars::{
     Date, FinancialYearScalar, Money, Provenance, Qualifier, ReportedAmount,
@@ -27,7 +27,7 @@ pub struct ReportedCount {
 }
 
 /// A grant programme, e.g. the Mayor's Safer Communities Fund.
-pub struct GrantProgramme(pub grant_programme::Model);
+pub struct GrantProgramme(pub std::sync::Arc<grant_programme::Model>);
 
 /// A grant programme, e.g. the Mayor's Safer Communities Fund.
 #[Object]
@@ -43,7 +43,7 @@ impl GrantProgramme {
     /// The organisation funding it.
     async fn funder(&self, ctx: &Context<'_>) -> async_graphql::Result<Organisation> {
         Ok(Organisation(
-            load_required(&loaders(ctx)?.organisations, self.0.funder_id).await?,
+            load_required(ctx, |l| &l.organisations, self.0.funder_id).await?,
         ))
     }
     /// The funding stream it draws on.
@@ -54,9 +54,7 @@ impl GrantProgramme {
         let Some(id) = self.0.funding_stream_id else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?
-            .funding_streams
-            .load_one(id)
+        Ok(load_one(ctx, |l| &l.funding_streams, id)
             .await?
             .map(FundingStream))
     }
@@ -66,8 +64,8 @@ impl GrantProgramme {
     }
     /// Its rounds, by number.
     async fn rounds(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<GrantRound>> {
-        let rows = load_children(&loaders(ctx)?.rounds_by_programme, self.0.id).await?;
-        Ok(rows.into_iter().map(GrantRound).collect())
+        let rows = load_children(ctx, |l| &l.rounds_by_programme, self.0.id).await?;
+        Ok(rows.iter().cloned().map(GrantRound).collect())
     }
     /// The round with this number, if any.
     async fn round(
@@ -75,10 +73,11 @@ impl GrantProgramme {
         ctx: &Context<'_>,
         #[graphql(desc = "The round's number, e.g. 4.")] number: i32,
     ) -> async_graphql::Result<Option<GrantRound>> {
-        let rows = load_children(&loaders(ctx)?.rounds_by_programme, self.0.id).await?;
+        let rows = load_children(ctx, |l| &l.rounds_by_programme, self.0.id).await?;
         Ok(rows
-            .into_iter()
+            .iter()
             .find(|r| r.number == number)
+            .cloned()
             .map(GrantRound))
     }
     /// Where the facts come from, and which are illustrative.
@@ -92,7 +91,7 @@ impl GrantProgramme {
 }
 
 /// A round of a grant programme: a pot, a window for applications, awards.
-pub struct GrantRound(pub grant_round::Model);
+pub struct GrantRound(pub std::sync::Arc<grant_round::Model>);
 
 /// A round of a grant programme: a pot, a window for applications, awards.
 #[Object]
@@ -104,7 +103,7 @@ impl GrantRound {
     /// The programme it belongs to.
     async fn programme(&self, ctx: &Context<'_>) -> async_graphql::Result<GrantProgramme> {
         Ok(GrantProgramme(
-            load_required(&loaders(ctx)?.grant_programmes, self.0.programme_id).await?,
+            load_required(ctx, |l| &l.grant_programmes, self.0.programme_id).await?,
         ))
     }
     /// Its number within the programme.
@@ -164,18 +163,19 @@ impl GrantRound {
     }
     /// The themes the round funds.
     async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Theme>> {
-        let l = loaders(ctx)?;
-        let links = load_children(&l.themes_by_round, self.0.id).await?;
-        Ok(load_many(&l.themes, links.iter().map(|x| x.theme_id))
-            .await?
-            .into_iter()
-            .map(Theme)
-            .collect())
+        let links = load_children(ctx, |l| &l.themes_by_round, self.0.id).await?;
+        Ok(
+            load_many(ctx, |l| &l.themes, links.iter().map(|x| x.theme_id))
+                .await?
+                .into_iter()
+                .map(Theme)
+                .collect(),
+        )
     }
     /// The awards recorded for this round, in the order recorded.
     async fn awards(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<GrantAward>> {
-        let rows = load_children(&loaders(ctx)?.awards_by_round, self.0.id).await?;
-        Ok(rows.into_iter().map(GrantAward).collect())
+        let rows = load_children(ctx, |l| &l.awards_by_round, self.0.id).await?;
+        Ok(rows.iter().cloned().map(GrantAward).collect())
     }
     /// The round in figures: pot, awarded total and remaining, awards
     /// count, applications and amount requested, oversubscription, success
@@ -185,7 +185,7 @@ impl GrantRound {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<crate::graphql::aggregates::rounds::GrantRoundSummary> {
         use crate::graphql::aggregates::rounds::GrantRoundSummary;
-        Ok(GrantRoundSummary::load(ctx, self.0.clone()).await?)
+        Ok(GrantRoundSummary::load(ctx, (*self.0).clone()).await?)
     }
     /// Where the facts come from, and which are illustrative.
     async fn provenance(&self) -> Provenance {
@@ -198,7 +198,7 @@ impl GrantRound {
 }
 
 /// A grant awarded to a recipient for a project.
-pub struct GrantAward(pub grant_award::Model);
+pub struct GrantAward(pub std::sync::Arc<grant_award::Model>);
 
 /// A grant awarded to a recipient for a project.
 #[Object]
@@ -210,13 +210,13 @@ impl GrantAward {
     /// The round it was awarded in.
     async fn round(&self, ctx: &Context<'_>) -> async_graphql::Result<GrantRound> {
         Ok(GrantRound(
-            load_required(&loaders(ctx)?.grant_rounds, self.0.round_id).await?,
+            load_required(ctx, |l| &l.grant_rounds, self.0.round_id).await?,
         ))
     }
     /// The organisation receiving it.
     async fn recipient(&self, ctx: &Context<'_>) -> async_graphql::Result<Organisation> {
         Ok(Organisation(
-            load_required(&loaders(ctx)?.organisations, self.0.recipient_id).await?,
+            load_required(ctx, |l| &l.organisations, self.0.recipient_id).await?,
         ))
     }
     /// A partner delivering the project with the recipient, if any.
@@ -224,9 +224,7 @@ impl GrantAward {
         let Some(id) = self.0.partner_id else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?
-            .organisations
-            .load_one(id)
+        Ok(load_one(ctx, |l| &l.organisations, id)
             .await?
             .map(Organisation))
     }
@@ -254,23 +252,25 @@ impl GrantAward {
     }
     /// The districts or wider areas the project covers.
     async fn areas(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Area>> {
-        let l = loaders(ctx)?;
-        let links = load_children(&l.areas_by_award, self.0.id).await?;
-        Ok(load_many(&l.areas, links.iter().map(|x| x.area_id))
-            .await?
-            .into_iter()
-            .map(Area)
-            .collect())
+        let links = load_children(ctx, |l| &l.areas_by_award, self.0.id).await?;
+        Ok(
+            load_many(ctx, |l| &l.areas, links.iter().map(|x| x.area_id))
+                .await?
+                .into_iter()
+                .map(Area)
+                .collect(),
+        )
     }
     /// The themes the project addresses.
     async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Theme>> {
-        let l = loaders(ctx)?;
-        let links = load_children(&l.themes_by_award, self.0.id).await?;
-        Ok(load_many(&l.themes, links.iter().map(|x| x.theme_id))
-            .await?
-            .into_iter()
-            .map(Theme)
-            .collect())
+        let links = load_children(ctx, |l| &l.themes_by_award, self.0.id).await?;
+        Ok(
+            load_many(ctx, |l| &l.themes, links.iter().map(|x| x.theme_id))
+                .await?
+                .into_iter()
+                .map(Theme)
+                .collect(),
+        )
     }
     /// Where the facts come from, and which are illustrative.
     async fn provenance(&self) -> Provenance {
@@ -300,6 +300,6 @@ impl GrantQuery {
             grant_programme::Column::Name.eq(name),
         )
         .await?
-        .map(GrantProgramme))
+        .map(GrantProgramme::from))
     }
 }

@@ -67,20 +67,20 @@ impl ArchiveMutations {
                     db, actor, target
                 ));
                 settle(result, |row| {
-                    ArchivePayload::done(Node::Organisation(Organisation(row)))
+                    ArchivePayload::done(Node::Organisation(Organisation::from(row)))
                 })
             }
             "Service" => {
                 let result = as_writer!(ctx, |actor| services::archive_service(db, actor, target));
                 settle(result, |row| {
-                    ArchivePayload::done(Node::Service(Service(row)))
+                    ArchivePayload::done(Node::Service(Service::from(row)))
                 })
             }
             _ => {
                 let result =
                     as_writer!(ctx, |actor| contracts::archive_contract(db, actor, target));
                 settle(result, |row| {
-                    ArchivePayload::done(Node::Contract(Contract(row)))
+                    ArchivePayload::done(Node::Contract(Contract::from(row)))
                 })
             }
         }

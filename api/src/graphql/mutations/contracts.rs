@@ -147,7 +147,9 @@ impl ContractMutations {
         };
         let db = database(ctx)?;
         let result = as_writer!(ctx, |actor| create_contract(db, actor, new));
-        settle(result, |(row, _)| ContractPayload::done(Contract(row)))
+        settle(result, |(row, _)| {
+            ContractPayload::done(Contract::from(row))
+        })
     }
 
     /// Changes a contract's details. Its lead commissioner, or admins.
@@ -186,6 +188,6 @@ impl ContractMutations {
         };
         let db = database(ctx)?;
         let result = as_writer!(ctx, |actor| update_contract(db, actor, changes));
-        settle(result, |row| ContractPayload::done(Contract(row)))
+        settle(result, |row| ContractPayload::done(Contract::from(row)))
     }
 }

@@ -90,6 +90,8 @@ impl CostShareMutations {
         };
         let db = database(ctx)?;
         let result = as_writer!(ctx, |actor| set_cost_shares(db, actor, set));
-        settle(result, |(row, _)| CostSharesPayload::done(Contract(row)))
+        settle(result, |(row, _)| {
+            CostSharesPayload::done(Contract::from(row))
+        })
     }
 }

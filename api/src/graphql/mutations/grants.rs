@@ -111,7 +111,7 @@ impl GrantMutations {
         let db = database(ctx)?;
         let result = as_writer!(ctx, |actor| create_programme(db, actor, new));
         settle(result, |row| {
-            GrantProgrammePayload::done(GrantProgramme(row))
+            GrantProgrammePayload::done(GrantProgramme::from(row))
         })
     }
 
@@ -138,7 +138,7 @@ impl GrantMutations {
         };
         let db = database(ctx)?;
         let result = as_writer!(ctx, |actor| create_round(db, actor, new));
-        settle(result, |row| GrantRoundPayload::done(GrantRound(row)))
+        settle(result, |row| GrantRoundPayload::done(GrantRound::from(row)))
     }
 
     /// Awards a grant from a round, never taking the round's awards past its
@@ -167,6 +167,6 @@ impl GrantMutations {
         };
         let db = database(ctx)?;
         let result = as_writer!(ctx, |actor| award_grant(db, actor, new));
-        settle(result, |row| GrantAwardPayload::done(GrantAward(row)))
+        settle(result, |row| GrantAwardPayload::done(GrantAward::from(row)))
     }
 }

@@ -77,8 +77,8 @@ impl Payload for ExtensionOptionPayload {
 
 fn done((option, contract): OptionAndContract) -> ExtensionOptionPayload {
     ExtensionOptionPayload {
-        extension_option: Some(ExtensionOption(option)),
-        contract: Some(Contract(contract)),
+        extension_option: Some(ExtensionOption::from(option)),
+        contract: Some(Contract::from(contract)),
         user_errors: Vec::new(),
     }
 }

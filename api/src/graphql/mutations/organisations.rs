@@ -79,7 +79,9 @@ impl OrganisationMutations {
         };
         let db = database(ctx)?;
         let result = as_writer!(ctx, |actor| create_organisation(db, actor, new));
-        settle(result, |row| OrganisationPayload::done(Organisation(row)))
+        settle(result, |row| {
+            OrganisationPayload::done(Organisation::from(row))
+        })
     }
 
     /// Changes an organisation's details. The organisation's own
@@ -105,6 +107,8 @@ impl OrganisationMutations {
         };
         let db = database(ctx)?;
         let result = as_writer!(ctx, |actor| update_organisation(db, actor, changes));
-        settle(result, |row| OrganisationPayload::done(Organisation(row)))
+        settle(result, |row| {
+            OrganisationPayload::done(Organisation::from(row))
+        })
     }
 }

@@ -71,6 +71,8 @@ impl ReachMutations {
         };
         let db = database(ctx)?;
         let result = as_writer!(ctx, |actor| record_observation(db, actor, record));
-        settle(result, |row| ObservationPayload::done(Observation(row)))
+        settle(result, |row| {
+            ObservationPayload::done(Observation::from(row))
+        })
     }
 }

@@ -81,7 +81,7 @@ impl ServiceMutations {
         };
         let db = database(ctx)?;
         let result = as_writer!(ctx, |actor| create_service(db, actor, new));
-        settle(result, |row| ServicePayload::done(Service(row)))
+        settle(result, |row| ServicePayload::done(Service::from(row)))
     }
 
     /// Changes a service's details. The lead commissioner of its contracts
@@ -112,6 +112,6 @@ impl ServiceMutations {
         };
         let db = database(ctx)?;
         let result = as_writer!(ctx, |actor| update_service(db, actor, changes));
-        settle(result, |row| ServicePayload::done(Service(row)))
+        settle(result, |row| ServicePayload::done(Service::from(row)))
     }
 }

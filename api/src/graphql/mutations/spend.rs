@@ -108,7 +108,7 @@ impl SpendMutations {
         };
         let db = database(ctx)?;
         let result = as_writer!(ctx, |actor| record_budget(db, actor, record));
-        settle(result, |row| BudgetPayload::done(Budget(row)))
+        settle(result, |row| BudgetPayload::done(Budget::from(row)))
     }
 
     /// Records a spend line. The owner of its contract (the lead
@@ -143,6 +143,6 @@ impl SpendMutations {
         };
         let db = database(ctx)?;
         let result = as_writer!(ctx, |actor| record_spend(db, actor, record));
-        settle(result, |row| SpendLinePayload::done(SpendLine(row)))
+        settle(result, |row| SpendLinePayload::done(SpendLine::from(row)))
     }
 }

@@ -8,7 +8,7 @@ use sea_orm::ColumnTrait;
 
 use crate::graphql::contracts::Contract;
 use crate::graphql::ids::global_id;
-use crate::graphql::loaders::{database, load_children, loaders};
+use crate::graphql::loaders::{database, load_children, load_one};
 use crate::graphql::reach::Indicator;
 use crate::graphql::scalars::Provenance;
 use crate::store::fetch::one_where;
@@ -70,7 +70,7 @@ pub enum AreaKind {
 crate::filter_enum!(AreaKind => AreaKindFilter);
 
 /// An organisation: a commissioner, provider, partner, funder or grant recipient.
-pub struct Organisation(pub organisation::Model);
+pub struct Organisation(pub std::sync::Arc<organisation::Model>);
 
 /// An organisation: a commissioner, provider, partner, funder or grant recipient.
 #[Object]
@@ -106,17 +106,15 @@ impl Organisation {
     }
     /// The roles it plays.
     async fn roles(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrganisationRole>> {
-        let rows = load_children(&loaders(ctx)?.roles_by_organisation, self.0.id).await?;
-        Ok(rows.into_iter().map(|r| r.role.into()).collect())
+        let rows = load_children(ctx, |l| &l.roles_by_organisation, self.0.id).await?;
+        Ok(rows.iter().cloned().map(|r| r.role.into()).collect())
     }
     /// The organisation it is part of (e.g. the VRP within the combined authority).
     async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
         let Some(parent) = self.0.parent_id else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?
-            .organisations
-            .load_one(parent)
+        Ok(load_one(ctx, |l| &l.organisations, parent)
             .await?
             .map(Organisation))
     }
@@ -129,21 +127,21 @@ impl Organisation {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<Contract>> {
-        let rows = load_children(&loaders(ctx)?.contracts_by_provider, self.0.id).await?;
-        Ok(rows.into_iter().map(Contract).collect())
+        let rows = load_children(ctx, |l| &l.contracts_by_provider, self.0.id).await?;
+        Ok(rows.iter().cloned().map(Contract).collect())
     }
     /// Contracts it leads as commissioner, by start date.
     async fn contracts_as_lead_commissioner(
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<Contract>> {
-        let rows = load_children(&loaders(ctx)?.contracts_by_lead, self.0.id).await?;
-        Ok(rows.into_iter().map(Contract).collect())
+        let rows = load_children(ctx, |l| &l.contracts_by_lead, self.0.id).await?;
+        Ok(rows.iter().cloned().map(Contract).collect())
     }
     /// Reach and outcome indicators about the organisation itself (e.g. a force's victim satisfaction).
     async fn indicators(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Indicator>> {
-        let rows = load_children(&loaders(ctx)?.indicators_by_organisation, self.0.id).await?;
-        Ok(rows.into_iter().map(Indicator).collect())
+        let rows = load_children(ctx, |l| &l.indicators_by_organisation, self.0.id).await?;
+        Ok(rows.iter().cloned().map(Indicator).collect())
     }
     /// Where the facts come from, and which are illustrative.
     async fn provenance(&self) -> Provenance {
@@ -156,7 +154,7 @@ impl Organisation {
 }
 
 /// A district, county or region.
-pub struct Area(pub area::Model);
+pub struct Area(pub std::sync::Arc<area::Model>);
 
 /// A district, county or region.
 #[Object]
@@ -178,12 +176,12 @@ impl Area {
         let Some(parent) = self.0.parent_id else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?.areas.load_one(parent).await?.map(Area))
+        Ok(load_one(ctx, |l| &l.areas, parent).await?.map(Area))
     }
 }
 
 /// A theme that services and grants address, e.g. "Domestic Abuse".
-pub struct Theme(pub theme::Model);
+pub struct Theme(pub std::sync::Arc<theme::Model>);
 
 /// A theme that services and grants address, e.g. "Domestic Abuse".
 #[Object]
@@ -214,6 +212,6 @@ impl OrganisationQuery {
         let found =
             one_where::<organisation::Entity>(database(ctx)?, organisation::Column::Name.eq(name))
                 .await?;
-        Ok(found.map(Organisation))
+        Ok(found.map(Organisation::from))
     }
 }

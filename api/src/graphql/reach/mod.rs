@@ -10,7 +10,7 @@ use crate::domain::FinancialYear;
 use crate::graphql::contracts::Contract;
 use crate::graphql::grants::GrantRound;
 use crate::graphql::ids::global_id;
-use crate::graphql::loaders::{database, load_children, load_required, loaders};
+use crate::graphql::loaders::{database, load_children, load_one, load_required};
 use crate::graphql::organisations::Organisation;
 use crate::graphql::scalars::{
     decimal_from_e4, Date, DecimalScalar, FinancialYearScalar, Provenance, Qualifier, ReportedValue,
@@ -50,7 +50,7 @@ crate::filter_enum!(Aggregation => AggregationFilter);
 
 /// A reach or outcome measure (young people reached, victim satisfaction...)
 /// for one subject: a service, contract, grant round or organisation.
-pub struct Indicator(pub indicator::Model);
+pub struct Indicator(pub std::sync::Arc<indicator::Model>);
 
 /// A reach or outcome measure (young people reached, victim satisfaction...)
 /// for one subject: a service, contract, grant round or organisation.
@@ -85,23 +85,21 @@ impl Indicator {
         let Some(id) = self.0.service_id else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?.services.load_one(id).await?.map(Service))
+        Ok(load_one(ctx, |l| &l.services, id).await?.map(Service))
     }
     /// The contract measured, if the subject is a contract.
     async fn contract(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Contract>> {
         let Some(id) = self.0.contract_id else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?.contracts.load_one(id).await?.map(Contract))
+        Ok(load_one(ctx, |l| &l.contracts, id).await?.map(Contract))
     }
     /// The grant round measured, if the subject is a grant round.
     async fn grant_round(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<GrantRound>> {
         let Some(id) = self.0.round_id else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?
-            .grant_rounds
-            .load_one(id)
+        Ok(load_one(ctx, |l| &l.grant_rounds, id)
             .await?
             .map(GrantRound))
     }
@@ -110,29 +108,27 @@ impl Indicator {
         let Some(id) = self.0.organisation_id else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?
-            .organisations
-            .load_one(id)
+        Ok(load_one(ctx, |l| &l.organisations, id)
             .await?
             .map(Organisation))
     }
     /// Its observations, oldest period first.
     async fn observations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Observation>> {
-        let rows = load_children(&loaders(ctx)?.observations_by_indicator, self.0.id).await?;
-        Ok(rows.into_iter().map(Observation).collect())
+        let rows = load_children(ctx, |l| &l.observations_by_indicator, self.0.id).await?;
+        Ok(rows.iter().cloned().map(Observation).collect())
     }
     /// The observation with the latest period end, if any.
     async fn latest_observation(
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<Observation>> {
-        let rows = load_children(&loaders(ctx)?.observations_by_indicator, self.0.id).await?;
-        Ok(rows.into_iter().last().map(Observation))
+        let rows = load_children(ctx, |l| &l.observations_by_indicator, self.0.id).await?;
+        Ok(rows.last().cloned().map(Observation))
     }
 }
 
 /// An indicator's value over one period, with its target and baseline.
-pub struct Observation(pub observation::Model);
+pub struct Observation(pub std::sync::Arc<observation::Model>);
 
 /// An indicator's value over one period, with its target and baseline.
 #[Object]
@@ -144,7 +140,7 @@ impl Observation {
     /// The indicator observed.
     async fn indicator(&self, ctx: &Context<'_>) -> async_graphql::Result<Indicator> {
         Ok(Indicator(
-            load_required(&loaders(ctx)?.indicators, self.0.indicator_id).await?,
+            load_required(ctx, |l| &l.indicators, self.0.indicator_id).await?,
         ))
     }
     /// The first day of the period (equal to `periodEnd` for a figure "as of" a day).
@@ -211,7 +207,7 @@ impl ReachQuery {
         Ok(
             one_where::<indicator::Entity>(database(ctx)?, indicator::Column::Code.eq(code))
                 .await?
-                .map(Indicator),
+                .map(Indicator::from),
         )
     }
 }

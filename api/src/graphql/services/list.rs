@@ -94,6 +94,7 @@ crate::listing! {
         filter: ServiceFilter,
         order: ServiceOrder,
         archived: ArchivedAt,
+        prepared: Service,
         sort: ServiceOrderField { Id => Id, Code => Code, Name => Name },
     }
 }

@@ -2,18 +2,21 @@
 
 pub mod list;
 
-use async_graphql::{Context, Enum, Object, ID};
+use async_graphql::{Context, Enum, Lookahead, Object, ID};
 use entity::{funding_stream, service};
 use sea_orm::ColumnTrait;
 
+use crate::error::AppResult;
 use crate::graphql::contracts::Contract;
 use crate::graphql::ids::global_id;
-use crate::graphql::loaders::{database, load_children, load_many, loaders};
+use crate::graphql::loaders::{database, load_children, load_many, load_one};
 use crate::graphql::organisations::{Area, Organisation, Theme};
+use crate::graphql::prepared::{Prepare, Preparer, Row};
 use crate::graphql::reach::Indicator;
 use crate::graphql::scalars::Provenance;
 use crate::graphql::spend::{Budget, SpendLine};
 use crate::store::fetch::one_where;
+use futures::future::BoxFuture;
 
 /// Where a service stands.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,7 +35,7 @@ pub enum ServiceStatus {
 crate::filter_enum!(ServiceStatus => ServiceStatusFilter);
 
 /// A commissioned service, e.g. the Adult Sexual Assault Referral Centre.
-pub struct Service(pub service::Model);
+pub struct Service(pub std::sync::Arc<service::Model>);
 
 /// A commissioned service, e.g. the Adult Sexual Assault Referral Centre.
 #[Object]
@@ -78,9 +81,7 @@ impl Service {
         let Some(id) = self.0.funding_stream_id else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?
-            .funding_streams
-            .load_one(id)
+        Ok(load_one(ctx, |l| &l.funding_streams, id)
             .await?
             .map(FundingStream))
     }
@@ -89,59 +90,62 @@ impl Service {
         let Some(id) = self.0.parent_id else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?.services.load_one(id).await?.map(Service))
+        Ok(load_one(ctx, |l| &l.services, id).await?.map(Service))
     }
     /// The services that are part of this one.
     async fn parts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Service>> {
-        let rows = load_children(&loaders(ctx)?.services_by_parent, self.0.id).await?;
-        Ok(rows.into_iter().map(Service).collect())
+        let rows = load_children(ctx, |l| &l.services_by_parent, self.0.id).await?;
+        Ok(rows.iter().cloned().map(Service).collect())
     }
     /// The districts, counties or region it covers.
     async fn areas(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Area>> {
-        let l = loaders(ctx)?;
-        let links = load_children(&l.areas_by_service, self.0.id).await?;
-        Ok(load_many(&l.areas, links.iter().map(|x| x.area_id))
-            .await?
-            .into_iter()
-            .map(Area)
-            .collect())
-    }
-    /// The themes it addresses.
-    async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Theme>> {
-        let l = loaders(ctx)?;
-        let links = load_children(&l.themes_by_service, self.0.id).await?;
-        Ok(load_many(&l.themes, links.iter().map(|x| x.theme_id))
-            .await?
-            .into_iter()
-            .map(Theme)
-            .collect())
-    }
-    /// Partner organisations involved in delivering it.
-    async fn partners(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Organisation>> {
-        let l = loaders(ctx)?;
-        let links = load_children(&l.partners_by_service, self.0.id).await?;
+        let links = load_children(ctx, |l| &l.areas_by_service, self.0.id).await?;
         Ok(
-            load_many(&l.organisations, links.iter().map(|x| x.organisation_id))
+            load_many(ctx, |l| &l.areas, links.iter().map(|x| x.area_id))
                 .await?
                 .into_iter()
-                .map(Organisation)
+                .map(Area)
                 .collect(),
         )
     }
+    /// The themes it addresses.
+    async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Theme>> {
+        let links = load_children(ctx, |l| &l.themes_by_service, self.0.id).await?;
+        Ok(
+            load_many(ctx, |l| &l.themes, links.iter().map(|x| x.theme_id))
+                .await?
+                .into_iter()
+                .map(Theme)
+                .collect(),
+        )
+    }
+    /// Partner organisations involved in delivering it.
+    async fn partners(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Organisation>> {
+        let links = load_children(ctx, |l| &l.partners_by_service, self.0.id).await?;
+        Ok(load_many(
+            ctx,
+            |l| &l.organisations,
+            links.iter().map(|x| x.organisation_id),
+        )
+        .await?
+        .into_iter()
+        .map(Organisation)
+        .collect())
+    }
     /// Its contracts, by start date.
     async fn contracts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Contract>> {
-        let rows = load_children(&loaders(ctx)?.contracts_by_service, self.0.id).await?;
-        Ok(rows.into_iter().map(Contract).collect())
+        let rows = load_children(ctx, |l| &l.contracts_by_service, self.0.id).await?;
+        Ok(rows.iter().cloned().map(Contract).collect())
     }
     /// Its reach and outcome indicators.
     async fn indicators(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Indicator>> {
-        let rows = load_children(&loaders(ctx)?.indicators_by_service, self.0.id).await?;
-        Ok(rows.into_iter().map(Indicator).collect())
+        let rows = load_children(ctx, |l| &l.indicators_by_service, self.0.id).await?;
+        Ok(rows.iter().cloned().map(Indicator).collect())
     }
     /// Spend recorded against it, by financial year and quarter.
     async fn spend_lines(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SpendLine>> {
-        let rows = load_children(&loaders(ctx)?.spend_by_service, self.0.id).await?;
-        Ok(rows.into_iter().map(SpendLine).collect())
+        let rows = load_children(ctx, |l| &l.spend_by_service, self.0.id).await?;
+        Ok(rows.iter().cloned().map(SpendLine).collect())
     }
     /// Where the facts come from, and which are illustrative.
     async fn provenance(&self) -> Provenance {
@@ -154,7 +158,7 @@ impl Service {
 }
 
 /// A commissioning budget funding stream, e.g. "Victims of Crime".
-pub struct FundingStream(pub funding_stream::Model);
+pub struct FundingStream(pub std::sync::Arc<funding_stream::Model>);
 
 /// A commissioning budget funding stream, e.g. "Victims of Crime".
 #[Object]
@@ -173,8 +177,8 @@ impl FundingStream {
     }
     /// Its budgets, by financial year.
     async fn budgets(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Budget>> {
-        let rows = load_children(&loaders(ctx)?.budgets_by_stream, self.0.id).await?;
-        Ok(rows.into_iter().map(Budget).collect())
+        let rows = load_children(ctx, |l| &l.budgets_by_stream, self.0.id).await?;
+        Ok(rows.iter().cloned().map(Budget).collect())
     }
 }
 
@@ -194,7 +198,57 @@ impl ServiceQuery {
         Ok(
             one_where::<service::Entity>(database(ctx)?, service::Column::Code.eq(code))
                 .await?
-                .map(Service),
+                .map(Service::from),
         )
+    }
+}
+
+impl Prepare for Service {
+    type Entity = service::Entity;
+
+    fn prepare<'a, 's: 'a>(
+        with: Preparer<'a>,
+        rows: &'a [Row<service::Entity>],
+        selection: &'a Lookahead<'s>,
+    ) -> BoxFuture<'a, AppResult<()>> {
+        Box::pin(async move {
+            let l = with.loaders;
+            let ids = || rows.iter().map(|s| s.id);
+            let streams = async {
+                if selection.field("fundingStream").exists() {
+                    with.rows(
+                        &l.funding_streams,
+                        rows.iter().filter_map(|s| s.funding_stream_id),
+                    )
+                    .await?;
+                }
+                AppResult::Ok(())
+            };
+            let areas = async {
+                if selection.field("areas").exists() {
+                    let links = with.children(&l.areas_by_service, ids()).await?;
+                    with.rows(&l.areas, links.iter().map(|x| x.area_id)).await?;
+                }
+                AppResult::Ok(())
+            };
+            let themes = async {
+                if selection.field("themes").exists() {
+                    let links = with.children(&l.themes_by_service, ids()).await?;
+                    with.rows(&l.themes, links.iter().map(|x| x.theme_id))
+                        .await?;
+                }
+                AppResult::Ok(())
+            };
+            let partners = async {
+                if selection.field("partners").exists() {
+                    let links = with.children(&l.partners_by_service, ids()).await?;
+                    with.rows(&l.organisations, links.iter().map(|x| x.organisation_id))
+                        .await?;
+                }
+                AppResult::Ok(())
+            };
+            futures::try_join!(streams, areas, themes, partners)?;
+            Ok(())
+        })
     }
 }

@@ -7,7 +7,7 @@ use entity::{budget, spend_line};
 
 use crate::graphql::contracts::Contract;
 use crate::graphql::ids::global_id;
-use crate::graphql::loaders::{load_required, loaders};
+use crate::graphql::loaders::{load_one, load_required};
 use crate::graphql::scalars::{FinancialYearScalar, Provenance, ReportedAmount};
 use crate::graphql::services::{FundingStream, Service};
 
@@ -40,7 +40,7 @@ impl Quarter {
 }
 
 /// A funding stream's budget for one financial year.
-pub struct Budget(pub budget::Model);
+pub struct Budget(pub std::sync::Arc<budget::Model>);
 
 /// A funding stream's budget for one financial year.
 #[Object]
@@ -57,7 +57,7 @@ impl Budget {
     /// The funding stream budgeted.
     async fn funding_stream(&self, ctx: &Context<'_>) -> async_graphql::Result<FundingStream> {
         Ok(FundingStream(
-            load_required(&loaders(ctx)?.funding_streams, self.0.funding_stream_id).await?,
+            load_required(ctx, |l| &l.funding_streams, self.0.funding_stream_id).await?,
         ))
     }
     /// The financial year budgeted.
@@ -84,7 +84,7 @@ impl Budget {
 }
 
 /// Spend against a funding stream in a financial year (and, when known, a quarter).
-pub struct SpendLine(pub spend_line::Model);
+pub struct SpendLine(pub std::sync::Arc<spend_line::Model>);
 
 /// Spend against a funding stream in a financial year (and, when known, a quarter).
 #[Object]
@@ -96,7 +96,7 @@ impl SpendLine {
     /// The funding stream spent from.
     async fn funding_stream(&self, ctx: &Context<'_>) -> async_graphql::Result<FundingStream> {
         Ok(FundingStream(
-            load_required(&loaders(ctx)?.funding_streams, self.0.funding_stream_id).await?,
+            load_required(ctx, |l| &l.funding_streams, self.0.funding_stream_id).await?,
         ))
     }
     /// The financial year of the spend.
@@ -112,14 +112,14 @@ impl SpendLine {
         let Some(id) = self.0.service_id else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?.services.load_one(id).await?.map(Service))
+        Ok(load_one(ctx, |l| &l.services, id).await?.map(Service))
     }
     /// The contract the money was spent under, if recorded.
     async fn contract(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Contract>> {
         let Some(id) = self.0.contract_id else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?.contracts.load_one(id).await?.map(Contract))
+        Ok(load_one(ctx, |l| &l.contracts, id).await?.map(Contract))
     }
     /// The amount, as reported.
     async fn amount(&self) -> Option<ReportedAmount> {
