@@ -107,7 +107,7 @@ impl Organisation {
     /// The roles it plays.
     async fn roles(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrganisationRole>> {
         let rows = load_children(ctx, |l| &l.roles_by_organisation, self.0.id).await?;
-        Ok(rows.iter().cloned().map(|r| r.role.into()).collect())
+        Ok(rows.iter().map(|r| r.role.into()).collect())
     }
     /// The organisation it is part of (e.g. the VRP within the combined authority).
     async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
