@@ -18,6 +18,8 @@
 # THREADS (2), PORT (18182). Each line of results goes to stderr as it is
 # measured; the medians table to stdout.
 set -euo pipefail
+# A local PostgreSQL is reached without TLS (as by the peer benchmark's clients).
+export PGSSLMODE=${PGSSLMODE:-disable}
 cd "$(dirname "$0")/.."
 
 url=$1

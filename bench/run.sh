@@ -16,6 +16,8 @@
 # build of commtrack (e.g. to compare two builds on the same data).
 # Results: bench/results/<date>-<backend>-<scale>.tsv, and a Markdown table on stdout.
 set -euo pipefail
+# A local PostgreSQL is reached without TLS (as by the peer benchmark's clients).
+export PGSSLMODE=${PGSSLMODE:-disable}
 cd "$(dirname "$0")/.."
 
 BACKENDS=${BACKENDS:-"sqlite postgres"}

@@ -12,7 +12,7 @@
 #   ROUNDS=1 DURATION=2 WARMUP=1 bench/peer/run.sh      a quick smoke run
 #   BIN=/work/target-release/release/commtrack bench/peer/run.sh   a given commtrack build
 #
-# Settings (environment): DATABASE_URL (postgres://postgres@127.0.0.1:5432/bench_peer;
+# Settings (environment): PGSSLMODE (disable), DATABASE_URL (postgres://postgres@127.0.0.1:5432/bench_peer;
 # generated with `commtrack generate --scale national --seed 1` when it has no
 # contracts), ROUNDS (3), DURATION seconds per measurement (10), WARMUP seconds
 # per query and server before the first round (3), CONCURRENCY (16), THREADS of
@@ -36,6 +36,11 @@ PORT_BASE=${PORT_BASE:-18380}
 PEER=bench/peer
 NODE=$PEER/node_modules/.bin/node
 export DATABASE_URL
+# All three clients talk to the local PostgreSQL without TLS, as
+# node-postgres (PostGraphile) does by default: sqlx (commtrack) and libpq
+# (psql, pgbench) would otherwise negotiate TLS ("prefer"), and encrypt every
+# row of theirs only.
+export PGSSLMODE=${PGSSLMODE:-disable}
 
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk"; exit 1; }
 command -v pgbench >/dev/null || { echo "pgbench is needed: apt-get install -y postgresql-contrib"; exit 1; }
