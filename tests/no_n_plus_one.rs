@@ -210,4 +210,24 @@ async fn a_contracts_page_costs_the_same_statements_for_10_and_100_rows() {
         fewest[0], 8,
         "one page query and one batched query per relation"
     );
+
+    // The same page read through `edges { node }` is loaded ahead alike, and
+    // answers the same rows.
+    let through_edges = DASHBOARD
+        .replace("nodes {", "edges { cursor node {")
+        .replace("    }\n  }\n}", "    } }\n  }\n}");
+    statements.store(0, Ordering::SeqCst);
+    let edges = app.data(&through_edges, json!({ "first": 100 })).await;
+    assert_eq!(statements.load(Ordering::SeqCst), 8, "{through_edges}");
+    let nodes = app.data(DASHBOARD, json!({ "first": 100 })).await;
+    let edge_nodes: Vec<_> = edges["contracts"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|edge| edge["node"].clone())
+        .collect();
+    assert_eq!(
+        &serde_json::Value::from(edge_nodes),
+        &nodes["contracts"]["nodes"]
+    );
 }
