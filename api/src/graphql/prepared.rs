@@ -2,7 +2,7 @@
 //!
 //! When a list resolves, it reads its page's selection once (async-graphql's
 //! look-ahead) and loads every selected relation of the whole page, nested
-//! ones included, with one loader call per relation, before any field of a
+//! ones included, with one statement per relation, before any field of a
 //! row resolves ([`Prepare`]). The fields then find their rows in the
 //! request's [`Prepared`] store, shared (`Arc`), with no DataLoader future
 //! per row. What no page foresaw (a lone node, a relation no page prepares)
@@ -15,6 +15,7 @@ use std::any::Any;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
+use async_graphql::dataloader::Loader;
 use async_graphql::{Context, Lookahead};
 use futures::future::BoxFuture;
 use sea_orm::EntityTrait;
@@ -107,8 +108,9 @@ impl<'a> Preparer<'a> {
         }))
     }
 
-    /// Loads the rows of `ids` through `loader` (one call, batched with
-    /// concurrent requests' keys), keeps them for the fields, and returns them.
+    /// Loads the rows of `ids` with `loader`'s query (one statement, at once:
+    /// a page knows all its keys, so it does not wait for the loader's batching
+    /// window), keeps them for the fields, and returns them.
     pub async fn rows<E>(
         &self,
         loader: &Ids<E>,
@@ -118,11 +120,15 @@ impl<'a> Preparer<'a> {
         E: EntityTrait,
         E::Model: Keyed + Clone + Send + Sync,
     {
-        let ids: HashSet<i64> = ids.into_iter().collect();
+        let ids: Vec<i64> = ids
+            .into_iter()
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let found = loader.load_many(ids).await?;
+        let found = loader.loader().load(&ids).await?;
         let rows: Vec<(i64, Row<E>)> = found
             .into_iter()
             .map(|(id, row)| (id, Arc::new(row)))
@@ -132,9 +138,9 @@ impl<'a> Preparer<'a> {
         Ok(list)
     }
 
-    /// Loads the children of `parents` through `loader` (one call), keeps
-    /// them per parent (an empty list for a parent without any), and returns
-    /// them all.
+    /// Loads the children of `parents` with `loader`'s query (one statement,
+    /// at once), keeps them per parent (an empty list for a parent without
+    /// any), and returns them all.
     pub async fn children<E>(
         &self,
         loader: &Children<E>,
@@ -144,11 +150,15 @@ impl<'a> Preparer<'a> {
         E: EntityTrait,
         E::Model: Clone + Send + Sync,
     {
-        let parents: HashSet<i64> = parents.into_iter().collect();
+        let parents: Vec<i64> = parents
+            .into_iter()
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
         if parents.is_empty() {
             return Ok(Vec::new());
         }
-        let mut found = loader.load_many(parents.iter().copied()).await?;
+        let mut found = loader.loader().load(&parents).await?;
         let mut all = Vec::new();
         let groups: Vec<(i64, Rows<E>)> = parents
             .into_iter()
