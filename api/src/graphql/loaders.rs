@@ -405,3 +405,25 @@ where
     }
     Ok(ids.iter().filter_map(|id| found.get(id).cloned()).collect())
 }
+
+/// The rows a join table links `parent` to: its link rows in the relation
+/// `links` names, then the rows they point to (`target` of each link) in the
+/// relation `rows` names, in the links' order.
+pub async fn load_linked<L, E, FL, FR>(
+    ctx: &Context<'_>,
+    links: FL,
+    parent: i64,
+    target: fn(&L::Model) -> i64,
+    rows: FR,
+) -> AppResult<Vec<Row<E>>>
+where
+    L: sea_orm::EntityTrait,
+    L::Model: Clone + Send + Sync,
+    E: sea_orm::EntityTrait,
+    E::Model: crate::store::fetch::Keyed + Clone + Send + Sync,
+    FL: FnOnce(&Loaders) -> &Children<L>,
+    FR: FnOnce(&Loaders) -> &Ids<E>,
+{
+    let links = load_children(ctx, links, parent).await?;
+    load_many(ctx, rows, links.iter().map(|link| target(link))).await
+}

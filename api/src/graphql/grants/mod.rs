@@ -7,7 +7,7 @@ use entity::{grant_award, grant_programme, grant_round};
 use sea_orm::ColumnTrait;
 
 use crate::graphql::ids::global_id;
-use crate::graphql::loaders::{database, load_children, load_many, load_one, load_required};
+use crate::graphql::loaders::{database, load_children, load_linked, load_one, load_required};
 use crate::graphql::organisations::{Area, Organisation, Theme};
 use crate::graphql::scalars::{
     Date, FinancialYearScalar, Money, Provenance, Qualifier, ReportedAmount,
@@ -163,14 +163,15 @@ impl GrantRound {
     }
     /// The themes the round funds.
     async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Theme>> {
-        let links = load_children(ctx, |l| &l.themes_by_round, self.0.id).await?;
-        Ok(
-            load_many(ctx, |l| &l.themes, links.iter().map(|x| x.theme_id))
-                .await?
-                .into_iter()
-                .map(Theme)
-                .collect(),
+        let rows = load_linked(
+            ctx,
+            |l| &l.themes_by_round,
+            self.0.id,
+            |x| x.theme_id,
+            |l| &l.themes,
         )
+        .await?;
+        Ok(rows.into_iter().map(Theme).collect())
     }
     /// The awards recorded for this round, in the order recorded.
     async fn awards(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<GrantAward>> {
@@ -252,25 +253,27 @@ impl GrantAward {
     }
     /// The districts or wider areas the project covers.
     async fn areas(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Area>> {
-        let links = load_children(ctx, |l| &l.areas_by_award, self.0.id).await?;
-        Ok(
-            load_many(ctx, |l| &l.areas, links.iter().map(|x| x.area_id))
-                .await?
-                .into_iter()
-                .map(Area)
-                .collect(),
+        let rows = load_linked(
+            ctx,
+            |l| &l.areas_by_award,
+            self.0.id,
+            |x| x.area_id,
+            |l| &l.areas,
         )
+        .await?;
+        Ok(rows.into_iter().map(Area).collect())
     }
     /// The themes the project addresses.
     async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Theme>> {
-        let links = load_children(ctx, |l| &l.themes_by_award, self.0.id).await?;
-        Ok(
-            load_many(ctx, |l| &l.themes, links.iter().map(|x| x.theme_id))
-                .await?
-                .into_iter()
-                .map(Theme)
-                .collect(),
+        let rows = load_linked(
+            ctx,
+            |l| &l.themes_by_award,
+            self.0.id,
+            |x| x.theme_id,
+            |l| &l.themes,
         )
+        .await?;
+        Ok(rows.into_iter().map(Theme).collect())
     }
     /// Where the facts come from, and which are illustrative.
     async fn provenance(&self) -> Provenance {

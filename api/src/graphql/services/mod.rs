@@ -9,7 +9,7 @@ use sea_orm::ColumnTrait;
 use crate::error::AppResult;
 use crate::graphql::contracts::Contract;
 use crate::graphql::ids::global_id;
-use crate::graphql::loaders::{database, load_children, load_many, load_one};
+use crate::graphql::loaders::{database, load_children, load_linked, load_one};
 use crate::graphql::organisations::{Area, Organisation, Theme};
 use crate::graphql::prepared::{Prepare, Preparer, Row};
 use crate::graphql::reach::Indicator;
@@ -99,38 +99,39 @@ impl Service {
     }
     /// The districts, counties or region it covers.
     async fn areas(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Area>> {
-        let links = load_children(ctx, |l| &l.areas_by_service, self.0.id).await?;
-        Ok(
-            load_many(ctx, |l| &l.areas, links.iter().map(|x| x.area_id))
-                .await?
-                .into_iter()
-                .map(Area)
-                .collect(),
+        let rows = load_linked(
+            ctx,
+            |l| &l.areas_by_service,
+            self.0.id,
+            |x| x.area_id,
+            |l| &l.areas,
         )
+        .await?;
+        Ok(rows.into_iter().map(Area).collect())
     }
     /// The themes it addresses.
     async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Theme>> {
-        let links = load_children(ctx, |l| &l.themes_by_service, self.0.id).await?;
-        Ok(
-            load_many(ctx, |l| &l.themes, links.iter().map(|x| x.theme_id))
-                .await?
-                .into_iter()
-                .map(Theme)
-                .collect(),
+        let rows = load_linked(
+            ctx,
+            |l| &l.themes_by_service,
+            self.0.id,
+            |x| x.theme_id,
+            |l| &l.themes,
         )
+        .await?;
+        Ok(rows.into_iter().map(Theme).collect())
     }
     /// Partner organisations involved in delivering it.
     async fn partners(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Organisation>> {
-        let links = load_children(ctx, |l| &l.partners_by_service, self.0.id).await?;
-        Ok(load_many(
+        let rows = load_linked(
             ctx,
+            |l| &l.partners_by_service,
+            self.0.id,
+            |x| x.organisation_id,
             |l| &l.organisations,
-            links.iter().map(|x| x.organisation_id),
         )
-        .await?
-        .into_iter()
-        .map(Organisation)
-        .collect())
+        .await?;
+        Ok(rows.into_iter().map(Organisation).collect())
     }
     /// Its contracts, by start date.
     async fn contracts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Contract>> {
