@@ -12,6 +12,7 @@ use crate::graphql::filter::OrderDirection;
 use crate::graphql::ids::{global_id, parse_global_id};
 use crate::graphql::node::{resolve_node, Node};
 use crate::graphql::pagination::{keyset_page, Page, PageRequest, SortKey};
+use crate::graphql::prepared::Row;
 
 /// An instant in UTC.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,7 +79,9 @@ fn action(stored: &str) -> Result<AuditAction, AppError> {
 
 /// One change to one record: who made it, when, under which request, and
 /// the record before and after.
-pub struct AuditEvent(pub std::sync::Arc<audit_event::Model>);
+pub struct AuditEvent(pub Row<audit_event::Entity>);
+
+crate::node_from_row!(AuditEvent => audit_event);
 
 fn json(text: &Option<String>) -> Option<async_graphql::Json<serde_json::Value>> {
     text.as_deref()

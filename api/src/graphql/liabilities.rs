@@ -14,8 +14,9 @@ use crate::domain::FinancialYear;
 use crate::error::{AppError, AppResult};
 use crate::graphql::contracts::Contract;
 use crate::graphql::filter::row_id;
-use crate::graphql::loaders::{cached, database, load_required};
+use crate::graphql::loaders::{cached, database};
 use crate::graphql::organisations::Organisation;
+use crate::graphql::relations::load_required;
 use crate::graphql::scalars::{DecimalScalar, FinancialYearScalar, Money};
 use crate::store::liabilities::{contract_inputs, year_rows};
 

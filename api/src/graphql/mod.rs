@@ -22,6 +22,7 @@ pub mod organisations;
 pub mod pagination;
 pub mod prepared;
 pub mod reach;
+pub mod relations;
 pub mod scalars;
 pub mod services;
 pub mod spend;

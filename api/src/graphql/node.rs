@@ -6,9 +6,9 @@ use async_graphql::{Context, Interface, Object, ID};
 use crate::error::AppResult;
 use crate::graphql::contracts::{Contract, CostShare, ExtensionOption};
 use crate::graphql::grants::{GrantAward, GrantProgramme, GrantRound};
-use crate::graphql::loaders::load_one;
 use crate::graphql::organisations::{Area, Organisation, Theme};
 use crate::graphql::reach::{Indicator, Observation};
+use crate::graphql::relations::load_one;
 use crate::graphql::services::{FundingStream, Service};
 use crate::graphql::spend::{Budget, SpendLine};
 

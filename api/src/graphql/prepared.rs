@@ -205,34 +205,18 @@ pub fn node_selection<'a>(connection: &Lookahead<'a>) -> Option<Lookahead<'a>> {
     Lookahead::try_from(fields.as_slice()).ok()
 }
 
-/// Lets a node be built from a row it does not share yet.
+/// Lets each node type named be built from a row it does not share yet
+/// (`Contract::from(model)`), beside the `Node(pub Row<entity>)` it is.
+#[macro_export]
 macro_rules! node_from_row {
-    ($($node:path => $module:ident),* $(,)?) => {
+    ($($node:ident => $module:ident),* $(,)?) => {
         $(impl From<entity::$module::Model> for $node {
             fn from(row: entity::$module::Model) -> Self {
-                Self(Arc::new(row))
+                Self(std::sync::Arc::new(row))
             }
         })*
     };
 }
-
-node_from_row!(
-    crate::graphql::organisations::Organisation => organisation,
-    crate::graphql::organisations::Area => area,
-    crate::graphql::organisations::Theme => theme,
-    crate::graphql::services::Service => service,
-    crate::graphql::services::FundingStream => funding_stream,
-    crate::graphql::contracts::Contract => contract,
-    crate::graphql::contracts::ExtensionOption => extension_option,
-    crate::graphql::grants::GrantProgramme => grant_programme,
-    crate::graphql::grants::GrantRound => grant_round,
-    crate::graphql::grants::GrantAward => grant_award,
-    crate::graphql::spend::Budget => budget,
-    crate::graphql::spend::SpendLine => spend_line,
-    crate::graphql::reach::Indicator => indicator,
-    crate::graphql::reach::Observation => observation,
-    crate::graphql::history::AuditEvent => audit_event,
-);
 
 #[cfg(test)]
 mod tests {

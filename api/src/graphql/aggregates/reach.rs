@@ -13,9 +13,10 @@ use crate::graphql::filter::{
     combine, DateFilter, FinancialYearFilter, IdFilter, QualifierFilter, StringFilter,
     MAX_IN_VALUES,
 };
-use crate::graphql::loaders::{cached, database, load_one};
+use crate::graphql::loaders::{cached, database};
 use crate::graphql::organisations::{Area, Theme};
 use crate::graphql::reach::{AggregationFilter, Indicator, IndicatorUnit, IndicatorUnitFilter};
+use crate::graphql::relations::load_one;
 use crate::graphql::scalars::{decimal_from_e4, DecimalScalar, FinancialYearScalar, Qualifier};
 use crate::graphql::services::Service;
 use crate::store::aggregates::reach::{

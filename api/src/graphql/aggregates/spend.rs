@@ -10,8 +10,9 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::filter::{
     combine, FinancialYearFilter, IdFilter, MoneyFilter, QualifierFilter,
 };
-use crate::graphql::loaders::{cached, database, load_one};
+use crate::graphql::loaders::{cached, database};
 use crate::graphql::organisations::{Area, Organisation, Theme};
+use crate::graphql::relations::load_one;
 use crate::graphql::scalars::{FinancialYearScalar, Money, Qualifier};
 use crate::graphql::services::{FundingStream, Service};
 use crate::graphql::spend::{Quarter, QuarterFilter};

@@ -16,10 +16,11 @@ use sea_orm::ColumnTrait;
 use crate::domain::{self, ContractTerm, SharePpm, TermOption};
 use crate::error::AppResult;
 use crate::graphql::ids::global_id;
-use crate::graphql::loaders::{database, load_children, load_required};
+use crate::graphql::loaders::database;
 use crate::graphql::organisations::Organisation;
 use crate::graphql::prepared::{selects, Prepare, Preparer, Row, Rows};
 use crate::graphql::reach::Indicator;
+use crate::graphql::relations::{load_children, load_required};
 use crate::graphql::scalars::{Date, DecimalScalar, Provenance, ReportedAmount};
 use crate::graphql::services::Service;
 use crate::graphql::today;
@@ -114,7 +115,9 @@ pub struct EqualityImpactAssessment {
 
 /// A contract: a service delivered by a provider for a lead commissioner.
 #[derive(Clone)]
-pub struct Contract(pub std::sync::Arc<contract::Model>);
+pub struct Contract(pub Row<contract::Entity>);
+
+crate::node_from_row!(Contract => contract);
 
 impl Contract {
     fn term(&self) -> ContractTerm {
@@ -417,7 +420,9 @@ impl Prepare for Contract {
 }
 
 /// An optional extension of a contract's term.
-pub struct ExtensionOption(pub std::sync::Arc<extension_option::Model>);
+pub struct ExtensionOption(pub Row<extension_option::Entity>);
+
+crate::node_from_row!(ExtensionOption => extension_option);
 
 /// An optional extension of a contract's term.
 #[Object]

@@ -7,8 +7,10 @@ use entity::{grant_award, grant_programme, grant_round};
 use sea_orm::ColumnTrait;
 
 use crate::graphql::ids::global_id;
-use crate::graphql::loaders::{database, load_children, load_linked, load_one, load_required};
+use crate::graphql::loaders::database;
 use crate::graphql::organisations::{Area, Organisation, Theme};
+use crate::graphql::prepared::Row;
+use crate::graphql::relations::{load_children, load_linked, load_one, load_required};
 use crate::graphql::scalars::{
     Date, FinancialYearScalar, Money, Provenance, Qualifier, ReportedAmount,
 };
@@ -27,7 +29,9 @@ pub struct ReportedCount {
 }
 
 /// A grant programme, e.g. the Mayor's Safer Communities Fund.
-pub struct GrantProgramme(pub std::sync::Arc<grant_programme::Model>);
+pub struct GrantProgramme(pub Row<grant_programme::Entity>);
+
+crate::node_from_row!(GrantProgramme => grant_programme);
 
 /// A grant programme, e.g. the Mayor's Safer Communities Fund.
 #[Object]
@@ -91,7 +95,9 @@ impl GrantProgramme {
 }
 
 /// A round of a grant programme: a pot, a window for applications, awards.
-pub struct GrantRound(pub std::sync::Arc<grant_round::Model>);
+pub struct GrantRound(pub Row<grant_round::Entity>);
+
+crate::node_from_row!(GrantRound => grant_round);
 
 /// A round of a grant programme: a pot, a window for applications, awards.
 #[Object]
@@ -199,7 +205,9 @@ impl GrantRound {
 }
 
 /// A grant awarded to a recipient for a project.
-pub struct GrantAward(pub std::sync::Arc<grant_award::Model>);
+pub struct GrantAward(pub Row<grant_award::Entity>);
+
+crate::node_from_row!(GrantAward => grant_award);
 
 /// A grant awarded to a recipient for a project.
 #[Object]

@@ -8,8 +8,10 @@ use sea_orm::ColumnTrait;
 
 use crate::graphql::contracts::Contract;
 use crate::graphql::ids::global_id;
-use crate::graphql::loaders::{database, load_children, load_one};
+use crate::graphql::loaders::database;
+use crate::graphql::prepared::Row;
 use crate::graphql::reach::Indicator;
+use crate::graphql::relations::{load_children, load_one};
 use crate::graphql::scalars::Provenance;
 use crate::store::fetch::one_where;
 
@@ -70,7 +72,9 @@ pub enum AreaKind {
 crate::filter_enum!(AreaKind => AreaKindFilter);
 
 /// An organisation: a commissioner, provider, partner, funder or grant recipient.
-pub struct Organisation(pub std::sync::Arc<organisation::Model>);
+pub struct Organisation(pub Row<organisation::Entity>);
+
+crate::node_from_row!(Organisation => organisation);
 
 /// An organisation: a commissioner, provider, partner, funder or grant recipient.
 #[Object]
@@ -154,7 +158,9 @@ impl Organisation {
 }
 
 /// A district, county or region.
-pub struct Area(pub std::sync::Arc<area::Model>);
+pub struct Area(pub Row<area::Entity>);
+
+crate::node_from_row!(Area => area);
 
 /// A district, county or region.
 #[Object]
@@ -181,7 +187,9 @@ impl Area {
 }
 
 /// A theme that services and grants address, e.g. "Domestic Abuse".
-pub struct Theme(pub std::sync::Arc<theme::Model>);
+pub struct Theme(pub Row<theme::Entity>);
+
+crate::node_from_row!(Theme => theme);
 
 /// A theme that services and grants address, e.g. "Domestic Abuse".
 #[Object]

@@ -10,8 +10,10 @@ use crate::domain::FinancialYear;
 use crate::graphql::contracts::Contract;
 use crate::graphql::grants::GrantRound;
 use crate::graphql::ids::global_id;
-use crate::graphql::loaders::{database, load_children, load_one, load_required};
+use crate::graphql::loaders::database;
 use crate::graphql::organisations::Organisation;
+use crate::graphql::prepared::Row;
+use crate::graphql::relations::{load_children, load_one, load_required};
 use crate::graphql::scalars::{
     decimal_from_e4, Date, DecimalScalar, FinancialYearScalar, Provenance, Qualifier, ReportedValue,
 };
@@ -50,7 +52,9 @@ crate::filter_enum!(Aggregation => AggregationFilter);
 
 /// A reach or outcome measure (young people reached, victim satisfaction...)
 /// for one subject: a service, contract, grant round or organisation.
-pub struct Indicator(pub std::sync::Arc<indicator::Model>);
+pub struct Indicator(pub Row<indicator::Entity>);
+
+crate::node_from_row!(Indicator => indicator);
 
 /// A reach or outcome measure (young people reached, victim satisfaction...)
 /// for one subject: a service, contract, grant round or organisation.
@@ -128,7 +132,9 @@ impl Indicator {
 }
 
 /// An indicator's value over one period, with its target and baseline.
-pub struct Observation(pub std::sync::Arc<observation::Model>);
+pub struct Observation(pub Row<observation::Entity>);
+
+crate::node_from_row!(Observation => observation);
 
 /// An indicator's value over one period, with its target and baseline.
 #[Object]

@@ -9,10 +9,11 @@ use sea_orm::ColumnTrait;
 use crate::error::AppResult;
 use crate::graphql::contracts::Contract;
 use crate::graphql::ids::global_id;
-use crate::graphql::loaders::{database, load_children, load_linked, load_one};
+use crate::graphql::loaders::database;
 use crate::graphql::organisations::{Area, Organisation, Theme};
 use crate::graphql::prepared::{Prepare, Preparer, Row};
 use crate::graphql::reach::Indicator;
+use crate::graphql::relations::{load_children, load_linked, load_one};
 use crate::graphql::scalars::Provenance;
 use crate::graphql::spend::{Budget, SpendLine};
 use crate::store::fetch::one_where;
@@ -35,7 +36,9 @@ pub enum ServiceStatus {
 crate::filter_enum!(ServiceStatus => ServiceStatusFilter);
 
 /// A commissioned service, e.g. the Adult Sexual Assault Referral Centre.
-pub struct Service(pub std::sync::Arc<service::Model>);
+pub struct Service(pub Row<service::Entity>);
+
+crate::node_from_row!(Service => service);
 
 /// A commissioned service, e.g. the Adult Sexual Assault Referral Centre.
 #[Object]
@@ -159,7 +162,9 @@ impl Service {
 }
 
 /// A commissioning budget funding stream, e.g. "Victims of Crime".
-pub struct FundingStream(pub std::sync::Arc<funding_stream::Model>);
+pub struct FundingStream(pub Row<funding_stream::Entity>);
+
+crate::node_from_row!(FundingStream => funding_stream);
 
 /// A commissioning budget funding stream, e.g. "Victims of Crime".
 #[Object]

@@ -7,7 +7,8 @@ use entity::{budget, spend_line};
 
 use crate::graphql::contracts::Contract;
 use crate::graphql::ids::global_id;
-use crate::graphql::loaders::{load_one, load_required};
+use crate::graphql::prepared::Row;
+use crate::graphql::relations::{load_one, load_required};
 use crate::graphql::scalars::{FinancialYearScalar, Provenance, ReportedAmount};
 use crate::graphql::services::{FundingStream, Service};
 
@@ -40,7 +41,9 @@ impl Quarter {
 }
 
 /// A funding stream's budget for one financial year.
-pub struct Budget(pub std::sync::Arc<budget::Model>);
+pub struct Budget(pub Row<budget::Entity>);
+
+crate::node_from_row!(Budget => budget);
 
 /// A funding stream's budget for one financial year.
 #[Object]
@@ -84,7 +87,9 @@ impl Budget {
 }
 
 /// Spend against a funding stream in a financial year (and, when known, a quarter).
-pub struct SpendLine(pub std::sync::Arc<spend_line::Model>);
+pub struct SpendLine(pub Row<spend_line::Entity>);
+
+crate::node_from_row!(SpendLine => spend_line);
 
 /// Spend against a funding stream in a financial year (and, when known, a quarter).
 #[Object]
