@@ -25,6 +25,8 @@ mod insert;
 mod random;
 #[path = "aggregates/ratios.rs"]
 mod ratios;
+#[path = "aggregates/writes.rs"]
+mod writes;
 
 #[tokio::test]
 async fn vrp_reach_spend_and_no_invented_cost_per_young_person() {
@@ -183,6 +185,12 @@ async fn random_spend_summaries_match_a_naive_fold() {
 async fn random_reach_summaries_match_a_naive_fold() {
     let (app, data) = random_app().await;
     random::check_reach(&app, &data).await;
+}
+
+#[tokio::test]
+async fn writes_after_the_rollups_keep_reach_summaries_exact() {
+    let (app, mut data) = random_app().await;
+    writes::check(&app, &mut data).await;
 }
 
 #[tokio::test]

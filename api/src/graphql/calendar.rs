@@ -12,7 +12,7 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::contracts::{Contract, ExtensionOption};
 use crate::graphql::filter::IdFilter;
 use crate::graphql::grants::GrantRound;
-use crate::graphql::loaders::{cached, database, load_required, loaders};
+use crate::graphql::loaders::{cached, load_required, loaders};
 use crate::graphql::pagination::{sorted_page, KeyValue, Page};
 use crate::graphql::scalars::Date;
 use crate::graphql::today;
@@ -337,14 +337,14 @@ impl CalendarQuery {
                 "FundingStream",
             )?,
         };
-        let db = database(ctx)?;
         let key = format!("calendar {as_of} {window:?} {thresholds:?} {kinds:?} {scope:?}");
-        let events = cached(ctx, key, || async {
-            Ok(calendar::events(db, as_of, window, &kinds, &scope)
+        let rag = thresholds.clone();
+        let events = cached(ctx, key, move |db| async move {
+            Ok(calendar::events(&db, as_of, window, &kinds, &scope)
                 .await?
                 .into_iter()
                 .map(|dated| RenewalEvent {
-                    rag: thresholds.rag(dated.event.days_remaining(as_of)).into(),
+                    rag: rag.rag(dated.event.days_remaining(as_of)).into(),
                     dated,
                     as_of,
                 })

@@ -14,7 +14,7 @@ use crate::domain::FinancialYear;
 use crate::error::{AppError, AppResult};
 use crate::graphql::contracts::Contract;
 use crate::graphql::filter::row_id;
-use crate::graphql::loaders::{cached, database, load_required, loaders};
+use crate::graphql::loaders::{cached, load_required, loaders};
 use crate::graphql::organisations::Organisation;
 use crate::graphql::scalars::{DecimalScalar, FinancialYearScalar, Money};
 use crate::store::liabilities::{contract_inputs, year_rows};
@@ -197,9 +197,11 @@ impl LiabilityQuery {
         let only = commissioner
             .map(|id| row_id("commissioner", &id, "Organisation"))
             .transpose()?;
-        let db = database(ctx)?;
         let key = format!("liabilities {year} {only:?}");
-        let year = cached(ctx, key, || year_liabilities_of(db, year, only)).await?;
+        let year = cached(ctx, key, move |db| async move {
+            year_liabilities_of(&db, year, only).await
+        })
+        .await?;
         Ok(CostShareLiabilities {
             financial_year,
             year,
