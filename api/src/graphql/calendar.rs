@@ -338,13 +338,12 @@ impl CalendarQuery {
             )?,
         };
         let key = format!("calendar {as_of} {window:?} {thresholds:?} {kinds:?} {scope:?}");
-        let rag = thresholds.clone();
         let events = cached(ctx, key, move |db| async move {
             Ok(calendar::events(&db, as_of, window, &kinds, &scope)
                 .await?
                 .into_iter()
                 .map(|dated| RenewalEvent {
-                    rag: rag.rag(dated.event.days_remaining(as_of)).into(),
+                    rag: thresholds.rag(dated.event.days_remaining(as_of)).into(),
                     dated,
                     as_of,
                 })

@@ -158,7 +158,7 @@ pub async fn migrate(db: &DatabaseConnection, url: &str) -> Result<(), ConnectEr
         })?;
     match aggregates::rollups::repair(db).await {
         Ok(true) => {
-            tracing::info!("reach rollups were stale: rebuilt");
+            tracing::info!("aggregate rollups were stale: rebuilt");
             Ok(())
         }
         Ok(false) => Ok(()),

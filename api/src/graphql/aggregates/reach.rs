@@ -488,3 +488,42 @@ fn wanted(selection: &async_graphql::Lookahead<'_>) -> Wanted {
         additive: has("additive"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ReachSummaryFilter as F;
+    use crate::graphql::filter::{FinancialYearFilter, IdFilter};
+
+    #[test]
+    fn rollups_answer_filters_on_what_they_keep_at_any_depth() {
+        let year = || F {
+            financial_year: Some(FinancialYearFilter::default()),
+            ..F::default()
+        };
+        let district = || F {
+            district: Some(IdFilter::default()),
+            ..F::default()
+        };
+        let contract = || F {
+            contract: Some(IdFilter::default()),
+            ..F::default()
+        };
+        assert!(F::default().rollups_answer() && F::default().area_rollups_answer());
+        assert!(year().rollups_answer() && year().area_rollups_answer());
+        // The service rollups join the districts; the area rollups cannot
+        // filter by one without counting a service in two areas twice.
+        assert!(district().rollups_answer() && !district().area_rollups_answer());
+        assert!(!contract().rollups_answer());
+        let nested = F {
+            or: Some(vec![
+                year(),
+                F {
+                    not: Some(Box::new(contract())),
+                    ..F::default()
+                },
+            ]),
+            ..F::default()
+        };
+        assert!(!nested.rollups_answer(), "a contract deep inside");
+    }
+}

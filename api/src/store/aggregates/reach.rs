@@ -274,8 +274,7 @@ fn measured_rollups(
     wanted: Wanted,
 ) -> SelectStatement {
     let table = source.table();
-    let col =
-        |name: &str| -> SimpleExpr { Expr::col((Alias::new(table), Alias::new(name))).into() };
+    let col = |name: &str| -> SimpleExpr { Expr::col((Alias::new(table), Alias::new(name))) };
     let mut query = Query::select();
     query.from(Alias::new(table));
     if source == ReachSource::Rollups {
@@ -483,4 +482,33 @@ pub async fn reach_totals(
     }
     let query = query_for(db, filter, &[], wanted).await?;
     fetch_totals(db, query, wanted, true).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{area_rollups_serve, rollups_serve, ReachDim as D};
+
+    #[test]
+    fn rollups_serve_every_grouping_but_by_indicator() {
+        assert!(rollups_serve(&[]));
+        assert!(rollups_serve(&[D::District, D::Theme, D::Unit, D::Service]));
+        assert!(!rollups_serve(&[D::FinancialYear, D::Indicator]));
+    }
+
+    #[test]
+    fn area_rollups_serve_groupings_by_district_with_year_or_unit() {
+        assert!(area_rollups_serve(&[D::District]));
+        assert!(area_rollups_serve(&[
+            D::FinancialYear,
+            D::District,
+            D::Unit
+        ]));
+        // Without the district, a service in two areas would count twice.
+        assert!(!area_rollups_serve(&[]));
+        assert!(!area_rollups_serve(&[D::FinancialYear]));
+        // They keep no service, theme or indicator.
+        assert!(!area_rollups_serve(&[D::District, D::Service]));
+        assert!(!area_rollups_serve(&[D::District, D::Theme]));
+        assert!(!area_rollups_serve(&[D::District, D::Indicator]));
+    }
 }

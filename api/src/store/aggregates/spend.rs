@@ -419,3 +419,27 @@ pub async fn spend_totals(
     let query = query_for(db, filter, &[], wanted).await?;
     fetch_totals(db, query, wanted, false).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{rollups_serve, SpendDim as D};
+
+    #[test]
+    fn rollups_serve_groupings_by_stream_year_and_quarter_only() {
+        assert!(rollups_serve(&[]));
+        assert!(rollups_serve(&[
+            D::FundingStream,
+            D::FinancialYear,
+            D::Quarter
+        ]));
+        for other in [
+            D::District,
+            D::Provider,
+            D::Commissioner,
+            D::Service,
+            D::Theme,
+        ] {
+            assert!(!rollups_serve(&[D::FinancialYear, other]), "{other:?}");
+        }
+    }
+}
