@@ -8,6 +8,7 @@
 use std::io::Cursor;
 
 use api::domain::FinancialYear;
+use api::store::aggregates::rollups::spend::MAX_ROWS_PER_YEAR;
 use api::store::aggregates::rollups::{is_current, rebuild_all, repair, Rollup};
 use api::store::import::import_from;
 use api::store::writes::contracts::archive_contract;
@@ -276,6 +277,39 @@ pub async fn check(app: &TestApp, d: &mut Dataset) {
     }
     random::check_spend(app, d).await;
 
+    // Each write adds rollup rows beside those there; a stream's year that
+    // gathers too many is rebuilt into one row per quarter.
+    let year = FinancialYear::from_start_year(2021).unwrap();
+    let before = rows_of_2021(db, d.streams[1]).await;
+    let writes = MAX_ROWS_PER_YEAR as i64 + 1;
+    for n in 0..writes {
+        let row = record_spend(
+            db,
+            &actor(),
+            RecordSpend {
+                funding_stream_id: d.streams[1],
+                financial_year: year,
+                quarter: Some(1 + (n % 4) as u8),
+                service_id: None,
+                contract_id: None,
+                amount: Decimal::new(100 + n, 2),
+                qualifier: Qualifier::Exact,
+                wording: None,
+                description: None,
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("record spend: {e:?}"));
+        d.lines.push(line(&row));
+    }
+    let rows = rows_of_2021(db, d.streams[1]).await;
+    assert!(
+        rows < before + writes && rows <= MAX_ROWS_PER_YEAR as i64,
+        "compacted: {before} rows, {writes} writes, {rows} rows"
+    );
+    assert_rollups_match_a_recompute(db, "many spend writes to one year").await;
+    random::check_spend(app, d).await;
+
     // Spend imported from CSV.
     let before = max_line(db).await;
     let reference = format!("C-{contract}");
@@ -381,6 +415,22 @@ pub async fn check(app: &TestApp, d: &mut Dataset) {
     assert_rollups_match_a_recompute(db, "archiving a contract").await;
     random::check_reach(app, d).await;
     random::check_spend(app, d).await;
+}
+
+/// The spend rollup rows of `stream` in 2021-22.
+async fn rows_of_2021(db: &DatabaseConnection, stream: i64) -> i64 {
+    db.query_one_raw(Statement::from_string(
+        db.get_database_backend(),
+        format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM spend_rollups \
+             WHERE funding_stream_id = {stream} AND financial_year = 2021"
+        ),
+    ))
+    .await
+    .unwrap()
+    .unwrap()
+    .try_get::<i64>("", "n")
+    .unwrap()
 }
 
 /// The dataset's form of a stored spend line.

@@ -69,9 +69,9 @@ impl Loader<'_> {
         Ok(())
     }
 
-    /// Writes the spend lines.
-    pub(super) async fn spend_lines(&mut self) -> AppResult<Vec<(i64, i32)>> {
-        let mut keys = Vec::with_capacity(self.data.spend_lines.len());
+    /// Writes the spend lines; returns their ids.
+    pub(super) async fn spend_lines(&mut self) -> AppResult<Vec<i64>> {
+        let mut ids = Vec::with_capacity(self.data.spend_lines.len());
         for (i, rec) in self.data.spend_lines.iter().enumerate() {
             let at = At::new("spend line", i + 1);
             let stream_id = key(
@@ -118,11 +118,14 @@ impl Loader<'_> {
                 illustrative_fields: Set(illustrative_fields),
                 ..Default::default()
             };
-            spend_line::Entity::insert(row).exec(self.txn).await?;
-            keys.push((stream_id, year));
+            let id = spend_line::Entity::insert(row)
+                .exec(self.txn)
+                .await?
+                .last_insert_id;
+            ids.push(id);
             self.counts.spend_lines += 1;
         }
-        Ok(keys)
+        Ok(ids)
     }
 
     /// Writes the indicators and their observations (values scaled by 10^4);

@@ -86,7 +86,7 @@ impl<'a> Loader<'a> {
         let indicators = self.indicators().await?;
         // Summaries read the rollups of the streams spent from and the
         // services observed.
-        spend.refresh(self.txn, &spent).await?;
+        spend.add_lines(self.txn, &spent).await?;
         reach.refresh(self.txn, &indicators).await?;
         // Spend by commissioner reads the derived attributions: derive them
         // for this dataset's contracts in the same transaction.

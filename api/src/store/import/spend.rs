@@ -33,8 +33,8 @@ pub(super) struct SpendImport {
     written: u64,
     /// The spend rollups, locked before the first line is written.
     rollups: Option<SpendRollups>,
-    /// The funding streams and years written, whose rollups are rebuilt at the end.
-    keys: std::collections::BTreeSet<(i64, i32)>,
+    /// The lines written, whose rollups are added at the end.
+    lines: Vec<i64>,
 }
 
 impl SpendImport {
@@ -154,11 +154,7 @@ impl SpendImport {
         let saved = spend_line::Entity::insert_many(batch)
             .exec_with_returning(txn)
             .await?;
-        self.keys.extend(
-            saved
-                .iter()
-                .map(|l| (l.funding_stream_id, l.financial_year)),
-        );
+        self.lines.extend(saved.iter().map(|l| l.id));
         let attributed: Vec<(i64, i64, i64)> = saved
             .iter()
             .filter_map(|l| l.contract_id.map(|c| (l.id, c, l.amount_pence)))
@@ -237,8 +233,7 @@ impl Importer for SpendImport {
             self.flush(txn, actor).await?;
         }
         if let Some(rollups) = self.rollups.take() {
-            let keys: Vec<(i64, i32)> = self.keys.iter().copied().collect();
-            rollups.refresh(txn, &keys).await?;
+            rollups.add_lines(txn, &self.lines).await?;
         }
         Ok(self.written)
     }

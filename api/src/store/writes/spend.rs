@@ -199,9 +199,7 @@ pub async fn record_spend(
     if let Some(contract_id) = row.contract_id {
         rebuild_spend_attributions(&txn, Some(&[contract_id])).await?;
     }
-    rollups
-        .refresh(&txn, &[(row.funding_stream_id, row.financial_year)])
-        .await?;
+    rollups.add_lines(&txn, &[row.id]).await?;
     let change = Change {
         entity_type: "SpendLine",
         entity_id: row.id,

@@ -1,13 +1,20 @@
 //! The spend rollups: `spend_rollups`, spend lines by funding stream,
-//! financial year and quarter, rebuilt per funding stream and year. They
-//! depend on the lines' own columns only, so only writes to spend lines
-//! change them.
+//! financial year and quarter. They depend on the lines' own columns only,
+//! so only writes to spend lines change them.
+//!
+//! Commtrack only ever adds spend lines, so a writer adds the rollup rows of
+//! the lines it inserted, computed from those lines alone, beside the rows
+//! already there: rollups are read by adding and taking minima, so a key
+//! split over several rows reads the same, and a write costs what it wrote
+//! rather than a rebuild of every line of its stream and year. A key that
+//! gathers more than [`MAX_ROWS_PER_YEAR`] rows is rebuilt into one row per
+//! quarter.
 
 use std::collections::BTreeSet;
 
 use sea_orm::ConnectionTrait;
 
-use super::{count_qualifier, execute, Held, Rollup, CHUNK};
+use super::{count_qualifier, execute, id_list, statement, Held, Rollup, CHUNK};
 use crate::error::AppResult;
 
 /// The spend rollups' state, locked for one writing transaction.
@@ -20,42 +27,75 @@ impl SpendRollups {
         Ok(SpendRollups(Held::lock(txn, Rollup::Spend).await?))
     }
 
-    /// Rebuilds the rollups of `keys` (funding stream id, financial year),
-    /// those of the lines this transaction wrote, and marks them current
-    /// again if they were before the transaction wrote.
-    pub async fn refresh(self, txn: &impl ConnectionTrait, keys: &[(i64, i32)]) -> AppResult<()> {
-        let keys: BTreeSet<(i64, i32)> = keys.iter().copied().collect();
-        let keys: Vec<(i64, i32)> = keys.into_iter().collect();
-        for chunk in keys.chunks(CHUNK) {
-            let matching = |stream: &str, year: &str| {
-                chunk
-                    .iter()
-                    .map(|(s, y)| format!("({stream} = {s} AND {year} = {y})"))
-                    .collect::<Vec<_>>()
-                    .join(" OR ")
-            };
-            execute(
+    /// Adds the rollup rows of `lines`, the spend lines this transaction
+    /// inserted, compacts the keys that gathered too many rows, and marks the
+    /// rollups current again if they were before the transaction wrote.
+    pub async fn add_lines(self, txn: &impl ConnectionTrait, lines: &[i64]) -> AppResult<()> {
+        for chunk in lines.chunks(CHUNK) {
+            let only = format!("WHERE spend_lines.id IN ({})", id_list(chunk));
+            execute(txn, insert_rollups(&only)).await?;
+        }
+        let crowded = txn
+            .query_all_raw(statement(
                 txn,
                 format!(
-                    "DELETE FROM spend_rollups WHERE {}",
-                    matching("funding_stream_id", "financial_year")
+                    "SELECT funding_stream_id, financial_year FROM spend_rollups \
+                     GROUP BY funding_stream_id, financial_year HAVING COUNT(*) > {MAX_ROWS_PER_YEAR}"
                 ),
-            )
+            ))
             .await?;
-            execute(
-                txn,
-                insert_rollups(&format!(
-                    "WHERE {}",
-                    matching(
-                        "spend_lines.funding_stream_id",
-                        "spend_lines.financial_year"
-                    )
-                )),
-            )
-            .await?;
-        }
+        let crowded = crowded
+            .iter()
+            .map(|row| -> AppResult<(i64, i32)> {
+                Ok((
+                    row.try_get("", "funding_stream_id")?,
+                    row.try_get("", "financial_year")?,
+                ))
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        rebuild_keys(txn, &crowded).await?;
         self.0.release(txn).await
     }
+}
+
+/// The most rollup rows one funding stream and year may gather from added
+/// lines before they are rebuilt into one per quarter (at most five).
+pub const MAX_ROWS_PER_YEAR: usize = 40;
+
+/// Rebuilds the rollups of `keys` (funding stream id, financial year) from
+/// their lines.
+async fn rebuild_keys(txn: &impl ConnectionTrait, keys: &[(i64, i32)]) -> AppResult<()> {
+    let keys: BTreeSet<(i64, i32)> = keys.iter().copied().collect();
+    let keys: Vec<(i64, i32)> = keys.into_iter().collect();
+    for chunk in keys.chunks(CHUNK) {
+        let matching = |stream: &str, year: &str| {
+            chunk
+                .iter()
+                .map(|(s, y)| format!("({stream} = {s} AND {year} = {y})"))
+                .collect::<Vec<_>>()
+                .join(" OR ")
+        };
+        execute(
+            txn,
+            format!(
+                "DELETE FROM spend_rollups WHERE {}",
+                matching("funding_stream_id", "financial_year")
+            ),
+        )
+        .await?;
+        execute(
+            txn,
+            insert_rollups(&format!(
+                "WHERE {}",
+                matching(
+                    "spend_lines.funding_stream_id",
+                    "spend_lines.financial_year"
+                )
+            )),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Rebuilds the spend rollups from every line and marks them current.
