@@ -130,6 +130,15 @@ pub async fn repair(db: &DatabaseConnection) -> AppResult<bool> {
         txn.commit().await?;
         repaired = true;
     }
+    if repaired && db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        // Planner statistics for the rebuilt tables: without them PostgreSQL
+        // takes them for nearly empty and a rebuild per key scans them.
+        execute(
+            db,
+            "ANALYZE reach_rollups, reach_area_rollups, spend_rollups".to_owned(),
+        )
+        .await?;
+    }
     Ok(repaired)
 }
 
