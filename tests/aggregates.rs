@@ -25,6 +25,8 @@ mod insert;
 mod random;
 #[path = "aggregates/ratios.rs"]
 mod ratios;
+#[path = "aggregates/writes.rs"]
+mod writes;
 
 #[tokio::test]
 async fn vrp_reach_spend_and_no_invented_cost_per_young_person() {
@@ -183,6 +185,53 @@ async fn random_spend_summaries_match_a_naive_fold() {
 async fn random_reach_summaries_match_a_naive_fold() {
     let (app, data) = random_app().await;
     random::check_reach(&app, &data).await;
+}
+
+#[tokio::test]
+async fn writes_after_the_rollups_keep_reach_summaries_exact() {
+    let (app, mut data) = random_app().await;
+    writes::check(&app, &mut data).await;
+}
+
+#[tokio::test]
+async fn summaries_read_the_rollups_while_they_are_current() {
+    use sea_orm::ConnectionTrait;
+    let (app, _data) = random_app().await;
+    let query = "{ reachSummary(groupBy: [DISTRICT, FINANCIAL_YEAR]) { totals { count } groups { count } } \
+                 spendSummary(groupBy: [FUNDING_STREAM]) { totals { count } groups { count } } }";
+    let exact = app.data(query, json!({})).await;
+    let run = |sql: &'static str| app.db.execute_unprepared(sql);
+    // Rollup rows raise nothing: doctoring them shows whether they are read.
+    for sql in [
+        "UPDATE reach_area_rollups SET observations = observations + 1",
+        "UPDATE reach_rollups SET observations = observations + 1",
+        "UPDATE spend_rollups SET lines = lines + 1",
+        "UPDATE data_version SET version = version + 1 WHERE id = 1",
+    ] {
+        run(sql).await.unwrap();
+    }
+    let doctored = app.data(query, json!({})).await;
+    for summary in ["reachSummary", "spendSummary"] {
+        let count = |data: &serde_json::Value| data[summary]["totals"]["count"].as_i64().unwrap();
+        assert!(
+            count(&doctored) > count(&exact),
+            "{summary} totals read the rollups"
+        );
+        let first =
+            |data: &serde_json::Value| data[summary]["groups"][0]["count"].as_i64().unwrap();
+        assert!(
+            first(&doctored) > first(&exact),
+            "{summary} groups read the rollups"
+        );
+    }
+    // Stale rollups are not read: the rows answer, exactly.
+    run("UPDATE aggregate_rollups SET current = FALSE")
+        .await
+        .unwrap();
+    run("UPDATE data_version SET version = version + 1 WHERE id = 1")
+        .await
+        .unwrap();
+    assert_eq!(app.data(query, json!({})).await, exact);
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@ mod m20260101_000004_api_keys;
 mod m20260101_000005_data_version;
 mod m20260101_000006_list_indexes;
 mod m20260101_000007_calendar_keys;
+mod m20260101_000008_aggregate_rollups;
 
 /// Every migration of commtrack, oldest first.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260101_000005_data_version::Migration),
             Box::new(m20260101_000006_list_indexes::Migration),
             Box::new(m20260101_000007_calendar_keys::Migration),
+            Box::new(m20260101_000008_aggregate_rollups::Migration),
         ]
     }
 }

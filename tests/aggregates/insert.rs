@@ -1,5 +1,6 @@
 //! Writes the random dataset through the entities, in one transaction, as
-//! any writer would, deriving the spend attributions at the end.
+//! any writer would, deriving the spend attributions and the reach rollups
+//! at the end.
 
 use chrono::NaiveDate;
 use entity::enums::{
@@ -298,6 +299,9 @@ impl Dataset {
         api::store::aggregates::rebuild_spend_attributions(&txn, None)
             .await
             .expect("derive the spend attributions");
+        api::store::aggregates::rollups::rebuild_all(&txn)
+            .await
+            .expect("roll up the observations");
         txn.commit().await.expect("commit");
     }
 }

@@ -12,7 +12,7 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::contracts::{Contract, ExtensionOption};
 use crate::graphql::filter::IdFilter;
 use crate::graphql::grants::GrantRound;
-use crate::graphql::loaders::{cached, database};
+use crate::graphql::loaders::cached;
 use crate::graphql::pagination::{sorted_page, KeyValue, Page};
 use crate::graphql::relations::load_required;
 use crate::graphql::scalars::Date;
@@ -337,10 +337,9 @@ impl CalendarQuery {
                 "FundingStream",
             )?,
         };
-        let db = database(ctx)?;
         let key = format!("calendar {as_of} {window:?} {thresholds:?} {kinds:?} {scope:?}");
-        let events = cached(ctx, key, || async {
-            Ok(calendar::events(db, as_of, window, &kinds, &scope)
+        let events = cached(ctx, key, move |db| async move {
+            Ok(calendar::events(&db, as_of, window, &kinds, &scope)
                 .await?
                 .into_iter()
                 .map(|dated| RenewalEvent {

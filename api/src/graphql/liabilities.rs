@@ -14,7 +14,7 @@ use crate::domain::FinancialYear;
 use crate::error::{AppError, AppResult};
 use crate::graphql::contracts::Contract;
 use crate::graphql::filter::row_id;
-use crate::graphql::loaders::{cached, database};
+use crate::graphql::loaders::cached;
 use crate::graphql::organisations::Organisation;
 use crate::graphql::relations::load_required;
 use crate::graphql::scalars::{DecimalScalar, FinancialYearScalar, Money};
@@ -198,9 +198,11 @@ impl LiabilityQuery {
         let only = commissioner
             .map(|id| row_id("commissioner", &id, "Organisation"))
             .transpose()?;
-        let db = database(ctx)?;
         let key = format!("liabilities {year} {only:?}");
-        let year = cached(ctx, key, || year_liabilities_of(db, year, only)).await?;
+        let year = cached(ctx, key, move |db| async move {
+            year_liabilities_of(&db, year, only).await
+        })
+        .await?;
         Ok(CostShareLiabilities {
             financial_year,
             year,

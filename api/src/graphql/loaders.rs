@@ -309,13 +309,14 @@ pub fn database<'a>(ctx: &Context<'a>) -> AppResult<&'a DatabaseConnection> {
 }
 
 /// The result of an expensive read (see `store::cache`): held until any
-/// write changes the data, computed by `compute` otherwise. `key` names the
-/// read and every input that changes its answer.
+/// write changes the data, computed by `compute` otherwise (given the
+/// database pool, and run to the end even if the request is dropped). `key`
+/// names the read and every input that changes its answer.
 pub async fn cached<T, F, Fut>(ctx: &Context<'_>, key: String, compute: F) -> AppResult<Arc<T>>
 where
     T: Send + Sync + 'static,
-    F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = AppResult<T>>,
+    F: FnOnce(DatabaseConnection) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = AppResult<T>> + Send + 'static,
 {
     let cache = ctx
         .data::<ResultCache>()

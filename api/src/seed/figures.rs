@@ -69,8 +69,9 @@ impl Loader<'_> {
         Ok(())
     }
 
-    /// Writes the spend lines.
-    pub(super) async fn spend_lines(&mut self) -> AppResult<()> {
+    /// Writes the spend lines; returns their ids.
+    pub(super) async fn spend_lines(&mut self) -> AppResult<Vec<i64>> {
+        let mut ids = Vec::with_capacity(self.data.spend_lines.len());
         for (i, rec) in self.data.spend_lines.iter().enumerate() {
             let at = At::new("spend line", i + 1);
             let stream_id = key(
@@ -117,15 +118,21 @@ impl Loader<'_> {
                 illustrative_fields: Set(illustrative_fields),
                 ..Default::default()
             };
-            spend_line::Entity::insert(row).exec(self.txn).await?;
+            let id = spend_line::Entity::insert(row)
+                .exec(self.txn)
+                .await?
+                .last_insert_id;
+            ids.push(id);
             self.counts.spend_lines += 1;
         }
-        Ok(())
+        Ok(ids)
     }
 
-    /// Writes the indicators and their observations (values scaled by 10^4).
-    pub(super) async fn indicators(&mut self) -> AppResult<()> {
+    /// Writes the indicators and their observations (values scaled by 10^4);
+    /// returns the indicators' ids.
+    pub(super) async fn indicators(&mut self) -> AppResult<Vec<i64>> {
         let mut codes = Keys::new();
+        let mut ids = Vec::with_capacity(self.data.indicators.len());
         for rec in &self.data.indicators {
             let at = At::new("indicator", &rec.code);
             text(&at, "code", &rec.code, 60)?;
@@ -200,6 +207,7 @@ impl Loader<'_> {
                 .last_insert_id;
             self.counts.indicators += 1;
             codes.insert(rec.code.clone(), indicator_id);
+            ids.push(indicator_id);
 
             for (i, o) in rec.observations.iter().enumerate() {
                 let at = at.child("observation", i + 1);
@@ -258,6 +266,6 @@ impl Loader<'_> {
                 self.counts.observations += 1;
             }
         }
-        Ok(())
+        Ok(ids)
     }
 }

@@ -546,6 +546,12 @@ pub async fn generate_with_progress(
     }
     insert_all(db, progress, indicator_rows).await?;
     insert_all(db, progress, observations).await?;
+    progress.set_message("reach rollups");
+    {
+        let txn = db.begin().await?;
+        crate::store::aggregates::rollups::rebuild_all(&txn).await?;
+        txn.commit().await?;
+    }
 
     // Grants: one programme per area, five rounds each, awards across them.
     let mut programmes = Vec::new();

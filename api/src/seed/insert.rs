@@ -18,6 +18,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 
 use crate::error::AppResult;
+use crate::store::aggregates::rollups::{ReachRollups, SpendRollups};
 
 use super::file::Dataset;
 use super::values::{earlier, not_twice, text, At, Keys};
@@ -71,6 +72,8 @@ impl<'a> Loader<'a> {
     /// Writes every record and returns the rows inserted per table.
     pub async fn run(mut self) -> AppResult<SeedCounts> {
         self.check_conflicts().await?;
+        let reach = ReachRollups::lock(self.txn).await?;
+        let spend = SpendRollups::lock(self.txn).await?;
         self.organisations().await?;
         self.areas().await?;
         self.themes().await?;
@@ -79,8 +82,12 @@ impl<'a> Loader<'a> {
         self.contracts().await?;
         self.grants().await?;
         self.budgets().await?;
-        self.spend_lines().await?;
-        self.indicators().await?;
+        let spent = self.spend_lines().await?;
+        let indicators = self.indicators().await?;
+        // Summaries read the rollups of the streams spent from and the
+        // services observed.
+        spend.add_lines(self.txn, &spent).await?;
+        reach.refresh(self.txn, &indicators).await?;
         // Spend by commissioner reads the derived attributions: derive them
         // for this dataset's contracts in the same transaction.
         let contracts: Vec<i64> = self.contracts.values().copied().collect();

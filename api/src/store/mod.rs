@@ -147,14 +147,26 @@ pub async fn connect_with(
     })
 }
 
-/// Applies every pending migration.
+/// Applies every pending migration, then rebuilds derived rollups left
+/// stale (by a write that did not keep them, or a migration adding them).
 pub async fn migrate(db: &DatabaseConnection, url: &str) -> Result<(), ConnectError> {
     Migrator::up(db, None)
         .await
         .map_err(|err| ConnectError::Migration {
             url: redact_url(url),
             reason: one_line(&err.to_string()),
-        })
+        })?;
+    match aggregates::rollups::repair(db).await {
+        Ok(true) => {
+            tracing::info!("aggregate rollups were stale: rebuilt");
+            Ok(())
+        }
+        Ok(false) => Ok(()),
+        Err(err) => Err(ConnectError::Migration {
+            url: redact_url(url),
+            reason: format!("rebuilding the reach rollups: {err:?}"),
+        }),
+    }
 }
 
 /// Connects and migrates: what every command that needs the database does first.

@@ -13,17 +13,17 @@ use crate::graphql::filter::{
     combine, DateFilter, FinancialYearFilter, IdFilter, QualifierFilter, StringFilter,
     MAX_IN_VALUES,
 };
-use crate::graphql::loaders::{cached, database};
+use crate::graphql::loaders::cached;
 use crate::graphql::organisations::{Area, Theme};
 use crate::graphql::reach::{AggregationFilter, Indicator, IndicatorUnit, IndicatorUnitFilter};
 use crate::graphql::relations::load_one;
 use crate::graphql::scalars::{decimal_from_e4, DecimalScalar, FinancialYearScalar, Qualifier};
 use crate::graphql::services::Service;
 use crate::store::aggregates::reach::{
-    observation_financial_year, reach_groups, reach_totals, related_to, related_to_none, ReachDim,
-    ReachRelation,
+    reach_groups, reach_totals, related_in, related_to_none_in, ReachDim, ReachFilter,
+    ReachRelation, ReachSource,
 };
-use crate::store::aggregates::{GroupKey, Measures};
+use crate::store::aggregates::{GroupKey, Measures, Wanted};
 
 /// Which observations a summary covers. Fields combine with AND; `and`,
 /// `or` and `not` nest at most four levels. An indicator's service is the
@@ -65,9 +65,13 @@ pub struct ReachSummaryFilter {
     pub qualifier: Option<QualifierFilter>,
 }
 
-/// A financial-year filter on the observation's year expression.
-fn year_condition(filter: &FinancialYearFilter, field: &str) -> AppResult<Condition> {
-    let year = || Expr::expr(observation_financial_year());
+/// A financial-year filter on the year of the observations of `source`.
+fn year_condition(
+    filter: &FinancialYearFilter,
+    field: &str,
+    source: ReachSource,
+) -> AppResult<Condition> {
+    let year = || Expr::expr(source.financial_year());
     let start = |y: &FinancialYearScalar| y.0.start_year();
     let list = |op: &str, l: &Vec<FinancialYearScalar>| -> AppResult<Vec<i32>> {
         if l.len() > MAX_IN_VALUES {
@@ -115,6 +119,59 @@ impl ReachSummaryFilter {
     /// The SQL condition on observations joined to their indicators (and
     /// contracts); `field` is its input path for errors.
     pub fn condition(&self, depth: usize, field: &str) -> AppResult<Condition> {
+        self.condition_in(ReachSource::Observations, depth, field)
+    }
+
+    /// Whether the reach rollups can answer this filter: it names only what
+    /// they keep (financial year, unit, aggregation, and the service with
+    /// its districts and themes), at any depth.
+    pub fn rollups_answer(&self) -> bool {
+        let own = self.period_end.is_none()
+            && self.indicator.is_none()
+            && self.indicator_code.is_none()
+            && self.contract.is_none()
+            && self.grant_round.is_none()
+            && self.organisation.is_none()
+            && self.qualifier.is_none();
+        own && self.and.iter().flatten().all(Self::rollups_answer)
+            && self.or.iter().flatten().all(Self::rollups_answer)
+            && self.not.iter().all(|f| f.rollups_answer())
+    }
+
+    /// Whether the area rollups can answer this filter: it names only the
+    /// financial year, the unit and the aggregation, at any depth.
+    pub fn area_rollups_answer(&self) -> bool {
+        let own = self.rollups_answer()
+            && self.service.is_none()
+            && self.district.is_none()
+            && self.theme.is_none();
+        own && self.and.iter().flatten().all(Self::area_rollups_answer)
+            && self.or.iter().flatten().all(Self::area_rollups_answer)
+            && self.not.iter().all(|f| f.area_rollups_answer())
+    }
+
+    /// The filter for the store: on the observations, and on each kind of
+    /// rollup that can answer it.
+    pub fn reach_filter(&self) -> AppResult<ReachFilter> {
+        let on = |answers: bool, source: ReachSource| -> AppResult<Option<Condition>> {
+            if answers {
+                Ok(Some(self.condition_in(source, 0, "filter")?))
+            } else {
+                Ok(None)
+            }
+        };
+        Ok(ReachFilter {
+            observations: self.condition(0, "filter")?,
+            rollups: on(self.rollups_answer(), ReachSource::Rollups)?,
+            area_rollups: on(self.area_rollups_answer(), ReachSource::AreaRollups)?,
+        })
+    }
+
+    /// The SQL condition on the rows of `source`; over the rollups, only a
+    /// filter they answer (see [`ReachSummaryFilter::rollups_answer`]).
+    fn condition_in(&self, source: ReachSource, depth: usize, field: &str) -> AppResult<Condition> {
+        use entity::reach_area_rollup::Column as A;
+        use entity::reach_rollup::Column as R;
         use indicator::Column as I;
         let f = |name: &str| format!("{field}.{name}");
         let rel = |filter: &IdFilter, name: &str, type_name: &str, relation: ReachRelation| {
@@ -122,13 +179,23 @@ impl ReachSummaryFilter {
                 filter,
                 &f(name),
                 type_name,
-                |ids| related_to(relation, ids),
-                || related_to_none(relation),
+                |ids| related_in(source, relation, ids),
+                || related_to_none_in(source, relation),
             )
         };
+        let answers = match source {
+            ReachSource::Observations => true,
+            ReachSource::Rollups => self.rollups_answer(),
+            ReachSource::AreaRollups => self.area_rollups_answer(),
+        };
+        if !answers {
+            return Err(AppError::internal(
+                "a reach filter the rollups do not answer",
+            ));
+        }
         let mut own = Condition::all();
         if let Some(x) = &self.financial_year {
-            own = own.add(year_condition(x, &f("financialYear"))?);
+            own = own.add(year_condition(x, &f("financialYear"), source)?);
         }
         if let Some(x) = &self.period_end {
             own = own.add(x.condition(observation::Column::PeriodEnd, &f("periodEnd"))?);
@@ -140,14 +207,26 @@ impl ReachSummaryFilter {
             own = own.add(x.condition(I::Code, &f("indicatorCode"))?);
         }
         if let Some(x) = &self.unit {
-            own = own.add(x.condition(I::Unit, &f("unit"), entity::enums::IndicatorUnit::from)?);
+            let unit = entity::enums::IndicatorUnit::from;
+            own = own.add(match source {
+                ReachSource::Observations => x.condition(I::Unit, &f("unit"), unit)?,
+                ReachSource::Rollups => x.condition(R::Unit, &f("unit"), unit)?,
+                ReachSource::AreaRollups => x.condition(A::Unit, &f("unit"), unit)?,
+            });
         }
         if let Some(x) = &self.aggregation {
-            own = own.add(x.condition(
-                I::Aggregation,
-                &f("aggregation"),
-                entity::enums::Aggregation::from,
-            )?);
+            let aggregation = entity::enums::Aggregation::from;
+            own = own.add(match source {
+                ReachSource::Observations => {
+                    x.condition(I::Aggregation, &f("aggregation"), aggregation)?
+                }
+                ReachSource::Rollups => {
+                    x.condition(R::Aggregation, &f("aggregation"), aggregation)?
+                }
+                ReachSource::AreaRollups => {
+                    x.condition(A::Aggregation, &f("aggregation"), aggregation)?
+                }
+            });
         }
         if let Some(x) = &self.service {
             own = own.add(rel(x, "service", "Service", ReachRelation::Service)?);
@@ -181,7 +260,7 @@ impl ReachSummaryFilter {
             self.not.as_deref(),
             depth,
             field,
-            |part, depth, field| part.condition(depth, field),
+            |part, depth, field| part.condition_in(source, depth, field),
         )
     }
 }
@@ -322,7 +401,7 @@ pub struct ReachGroup {
 
 /// Observed values in total and by group.
 pub struct ReachSummary {
-    condition: Condition,
+    filter: ReachFilter,
     group_by: Vec<ReachGroupBy>,
 }
 
@@ -330,9 +409,9 @@ impl ReachSummary {
     /// A summary of the observations matching `filter`; the filter is
     /// checked now, the queries run only for the fields asked for.
     pub fn new(filter: Option<ReachSummaryFilter>, group_by: Vec<ReachGroupBy>) -> AppResult<Self> {
-        let condition = match &filter {
-            Some(filter) => filter.condition(0, "filter")?,
-            None => Condition::all(),
+        let filter = match &filter {
+            Some(filter) => filter.reach_filter()?,
+            None => ReachFilter::all(),
         };
         if group_by.len() > 6 {
             return Err(AppError::bad_input(
@@ -340,10 +419,7 @@ impl ReachSummary {
                 "groupBy: at most 6 keys",
             ));
         }
-        Ok(ReachSummary {
-            condition,
-            group_by,
-        })
+        Ok(ReachSummary { filter, group_by })
     }
 }
 
@@ -370,18 +446,26 @@ impl ReachSummary {
     }
     /// Every matching observation counted once, whatever the grouping.
     async fn totals(&self, ctx: &Context<'_>) -> async_graphql::Result<ReachMeasures> {
-        let db = database(ctx)?;
-        let key = format!("reach.totals {:?}", self.condition);
-        let totals = cached(ctx, key, || reach_totals(db, self.condition.clone())).await?;
+        let wanted = wanted(&ctx.look_ahead());
+        let filter = self.filter.clone();
+        let key = format!("reach.totals {:?} {wanted:?}", filter.observations);
+        let totals = cached(ctx, key, move |db| async move {
+            reach_totals(&db, filter, wanted).await
+        })
+        .await?;
         Ok(Measures::clone(&totals).into())
     }
     /// One group per distinct key, sorted by the keys in `groupBy` order
     /// (years and ids ascending, units by name, null last); empty when not grouped.
     async fn groups(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ReachGroup>> {
+        let wanted = wanted(&ctx.look_ahead());
         let dims: Vec<ReachDim> = self.group_by.iter().map(|&g| g.into()).collect();
-        let db = database(ctx)?;
-        let key = format!("reach.groups {:?} {dims:?}", self.condition);
-        let groups = cached(ctx, key, || reach_groups(db, self.condition.clone(), &dims)).await?;
+        let filter = self.filter.clone();
+        let key = format!("reach.groups {:?} {dims:?} {wanted:?}", filter.observations);
+        let groups = cached(ctx, key, move |db| async move {
+            reach_groups(&db, filter, &dims, wanted).await
+        })
+        .await?;
         Ok(groups
             .iter()
             .map(|g| ReachGroup {
@@ -389,5 +473,58 @@ impl ReachSummary {
                 measures: g.measures.clone().into(),
             })
             .collect())
+    }
+}
+
+/// The measures a selection of `ReachMeasures` fields asks for.
+fn wanted(selection: &async_graphql::Lookahead<'_>) -> Wanted {
+    let has = |name: &str| selection.field(name).exists();
+    Wanted {
+        sum: has("sum"),
+        count: has("count"),
+        min: has("min"),
+        max: has("max"),
+        bounds: has("qualifier"),
+        wording: has("wording"),
+        additive: has("additive"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ReachSummaryFilter as F;
+    use crate::graphql::filter::{FinancialYearFilter, IdFilter};
+
+    #[test]
+    fn rollups_answer_filters_on_what_they_keep_at_any_depth() {
+        let year = || F {
+            financial_year: Some(FinancialYearFilter::default()),
+            ..F::default()
+        };
+        let district = || F {
+            district: Some(IdFilter::default()),
+            ..F::default()
+        };
+        let contract = || F {
+            contract: Some(IdFilter::default()),
+            ..F::default()
+        };
+        assert!(F::default().rollups_answer() && F::default().area_rollups_answer());
+        assert!(year().rollups_answer() && year().area_rollups_answer());
+        // The service rollups join the districts; the area rollups cannot
+        // filter by one without counting a service in two areas twice.
+        assert!(district().rollups_answer() && !district().area_rollups_answer());
+        assert!(!contract().rollups_answer());
+        let nested = F {
+            or: Some(vec![
+                year(),
+                F {
+                    not: Some(Box::new(contract())),
+                    ..F::default()
+                },
+            ]),
+            ..F::default()
+        };
+        assert!(!nested.rollups_answer(), "a contract deep inside");
     }
 }

@@ -10,16 +10,16 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::filter::{
     combine, FinancialYearFilter, IdFilter, MoneyFilter, QualifierFilter,
 };
-use crate::graphql::loaders::{cached, database};
+use crate::graphql::loaders::cached;
 use crate::graphql::organisations::{Area, Organisation, Theme};
 use crate::graphql::relations::load_one;
 use crate::graphql::scalars::{FinancialYearScalar, Money, Qualifier};
 use crate::graphql::services::{FundingStream, Service};
 use crate::graphql::spend::{Quarter, QuarterFilter};
 use crate::store::aggregates::spend::{
-    related_to, related_to_none, spend_groups, spend_totals, SpendDim, SpendRelation,
+    related_to, related_to_none, spend_groups, spend_totals, SpendDim, SpendFilter, SpendRelation,
 };
-use crate::store::aggregates::{GroupKey, Measures};
+use crate::store::aggregates::{GroupKey, Measures, Wanted};
 
 /// Which spend lines a summary covers. Fields combine with AND; `and`, `or`
 /// and `not` nest at most four levels. A line reaches its service,
@@ -97,6 +97,65 @@ pub(super) fn through(
 }
 
 impl SpendSummaryFilter {
+    /// Whether the spend rollups can answer this filter: it names only the
+    /// financial year, the quarter and the funding stream, at any depth.
+    pub fn rollups_answer(&self) -> bool {
+        let own = self.service.is_none()
+            && self.contract.is_none()
+            && self.provider.is_none()
+            && self.commissioner.is_none()
+            && self.district.is_none()
+            && self.theme.is_none()
+            && self.amount.is_none()
+            && self.qualifier.is_none();
+        own && self.and.iter().flatten().all(Self::rollups_answer)
+            && self.or.iter().flatten().all(Self::rollups_answer)
+            && self.not.iter().all(|f| f.rollups_answer())
+    }
+
+    /// The same condition on `spend_rollups`, for a filter they answer.
+    fn rollup_condition(&self, depth: usize, field: &str) -> AppResult<Condition> {
+        use entity::spend_rollup::Column as R;
+        if !self.rollups_answer() {
+            return Err(AppError::internal(
+                "a spend filter the rollups do not answer",
+            ));
+        }
+        let f = |name: &str| format!("{field}.{name}");
+        let mut own = Condition::all();
+        if let Some(x) = &self.financial_year {
+            own = own.add(x.condition(R::FinancialYear, &f("financialYear"))?);
+        }
+        if let Some(x) = &self.quarter {
+            own = own.add(x.condition(R::Quarter, &f("quarter"), quarter_number)?);
+        }
+        if let Some(x) = &self.funding_stream {
+            own = own.add(x.condition(R::FundingStreamId, &f("fundingStream"), "FundingStream")?);
+        }
+        combine(
+            own,
+            self.and.as_deref(),
+            self.or.as_deref(),
+            self.not.as_deref(),
+            depth,
+            field,
+            |part, depth, field| part.rollup_condition(depth, field),
+        )
+    }
+
+    /// The filter for the store: on the lines, and on the rollups when they
+    /// can answer it.
+    pub fn spend_filter(&self) -> AppResult<SpendFilter> {
+        Ok(SpendFilter {
+            lines: self.condition(0, "filter")?,
+            rollups: if self.rollups_answer() {
+                Some(self.rollup_condition(0, "filter")?)
+            } else {
+                None
+            },
+        })
+    }
+
     /// The SQL condition on `spend_lines`; `field` is its input path for errors.
     pub fn condition(&self, depth: usize, field: &str) -> AppResult<Condition> {
         use spend_line::Column as C;
@@ -335,7 +394,7 @@ pub struct SpendGroup {
 
 /// Spend in total and by group.
 pub struct SpendSummary {
-    condition: Condition,
+    filter: SpendFilter,
     group_by: Vec<SpendGroupBy>,
 }
 
@@ -343,9 +402,12 @@ impl SpendSummary {
     /// A summary of the lines matching `filter`; the filter is checked now,
     /// the queries run only for the fields asked for.
     pub fn new(filter: Option<SpendSummaryFilter>, group_by: Vec<SpendGroupBy>) -> AppResult<Self> {
-        let condition = match &filter {
-            Some(filter) => filter.condition(0, "filter")?,
-            None => Condition::all(),
+        let filter = match &filter {
+            Some(filter) => filter.spend_filter()?,
+            None => SpendFilter {
+                lines: Condition::all(),
+                rollups: Some(Condition::all()),
+            },
         };
         if group_by.len() > 8 {
             return Err(AppError::bad_input(
@@ -353,10 +415,7 @@ impl SpendSummary {
                 "groupBy: at most 8 keys",
             ));
         }
-        Ok(SpendSummary {
-            condition,
-            group_by,
-        })
+        Ok(SpendSummary { filter, group_by })
     }
 }
 
@@ -386,18 +445,26 @@ impl SpendSummary {
     /// Every matching line counted once, whatever the grouping. Additive
     /// across disjoint filters.
     async fn totals(&self, ctx: &Context<'_>) -> async_graphql::Result<SpendMeasures> {
-        let db = database(ctx)?;
-        let key = format!("spend.totals {:?}", self.condition);
-        let totals = cached(ctx, key, || spend_totals(db, self.condition.clone())).await?;
+        let wanted = wanted(&ctx.look_ahead());
+        let filter = self.filter.clone();
+        let key = format!("spend.totals {:?} {wanted:?}", filter.lines);
+        let totals = cached(ctx, key, move |db| async move {
+            spend_totals(&db, filter, wanted).await
+        })
+        .await?;
         Ok(Measures::clone(&totals).into())
     }
     /// One group per distinct key, sorted by the keys in `groupBy` order
     /// (years and ids ascending, null last); empty when not grouped.
     async fn groups(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SpendGroup>> {
+        let wanted = wanted(&ctx.look_ahead());
         let dims: Vec<SpendDim> = self.group_by.iter().map(|&g| g.into()).collect();
-        let db = database(ctx)?;
-        let key = format!("spend.groups {:?} {dims:?}", self.condition);
-        let groups = cached(ctx, key, || spend_groups(db, self.condition.clone(), &dims)).await?;
+        let filter = self.filter.clone();
+        let key = format!("spend.groups {:?} {dims:?} {wanted:?}", filter.lines);
+        let groups = cached(ctx, key, move |db| async move {
+            spend_groups(&db, filter, &dims, wanted).await
+        })
+        .await?;
         Ok(groups
             .iter()
             .map(|g| SpendGroup {
@@ -405,5 +472,19 @@ impl SpendSummary {
                 measures: g.measures.clone().into(),
             })
             .collect())
+    }
+}
+
+/// The measures a selection of `SpendMeasures` fields asks for.
+fn wanted(selection: &async_graphql::Lookahead<'_>) -> Wanted {
+    let has = |name: &str| selection.field(name).exists();
+    Wanted {
+        sum: has("sum"),
+        count: has("count"),
+        min: has("min"),
+        max: has("max"),
+        bounds: has("qualifier"),
+        wording: has("wording"),
+        additive: false,
     }
 }

@@ -27,6 +27,7 @@ use crate::error::{AppError, AppResult};
 pub mod attributions;
 pub mod ratios;
 pub mod reach;
+pub mod rollups;
 pub mod rounds;
 pub mod spend;
 
@@ -170,33 +171,123 @@ pub(crate) fn count_where(column: &str, value: &str) -> SimpleExpr {
     ))))
 }
 
-/// Adds the measures of `amount` (and the qualifier counts of
-/// `qualifier_column`) to a query, under the aliases [`read_measures`] reads.
-pub(crate) fn select_measures(
-    query: &mut SelectStatement,
-    amount: SimpleExpr,
-    row_id: SimpleExpr,
-    qualifier_column: &str,
-    wording: SimpleExpr,
-) {
-    query
-        .expr_as(bigint(Func::sum(amount.clone())), Alias::new("m_sum"))
-        .expr_as(bigint(Func::count_distinct(row_id)), Alias::new("m_count"))
-        .expr_as(bigint(Func::min(amount.clone())), Alias::new("m_min"))
-        .expr_as(bigint(Func::max(amount)), Alias::new("m_max"))
-        .expr_as(
-            count_where(qualifier_column, "approximate"),
-            Alias::new("m_approximate"),
-        )
-        .expr_as(
-            count_where(qualifier_column, "at_least"),
-            Alias::new("m_at_least"),
-        )
-        .expr_as(
-            count_where(qualifier_column, "at_most"),
-            Alias::new("m_at_most"),
-        )
-        .expr_as(Func::min(wording), Alias::new("m_wording"));
+/// Which measures a query asks for: a summary computes only these, since
+/// each costs work per row (a minimum, a maximum, three qualifier counts, a
+/// wording) and most dashboards ask for a sum and a count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Wanted {
+    /// The sum.
+    pub sum: bool,
+    /// The count of rows.
+    pub count: bool,
+    /// The minimum.
+    pub min: bool,
+    /// The maximum.
+    pub max: bool,
+    /// The qualifier counts (what `qualifier` is derived from).
+    pub bounds: bool,
+    /// The wording (which needs the count: it shows for one row only).
+    pub wording: bool,
+    /// Whether the sum is meaningful (reach only: aggregations and units).
+    pub additive: bool,
+}
+
+impl Wanted {
+    /// Every measure.
+    pub const ALL: Wanted = Wanted {
+        sum: true,
+        count: true,
+        min: true,
+        max: true,
+        bounds: true,
+        wording: true,
+        additive: true,
+    };
+
+    /// Whether any measure is asked for.
+    pub fn any(self) -> bool {
+        self.sum
+            || self.count
+            || self.min
+            || self.max
+            || self.bounds
+            || self.wording
+            || self.additive
+    }
+
+    /// The count is read whenever the wording is: it decides whether the
+    /// wording shows.
+    fn count_read(self) -> bool {
+        self.count || self.wording
+    }
+}
+
+/// The SQL of each measure over the rows of a query (aggregate expressions).
+pub(crate) struct MeasureSql {
+    pub sum: SimpleExpr,
+    pub count: SimpleExpr,
+    pub min: SimpleExpr,
+    pub max: SimpleExpr,
+    pub approximate: SimpleExpr,
+    pub at_least: SimpleExpr,
+    pub at_most: SimpleExpr,
+    pub wording: SimpleExpr,
+    /// Rows of non-additive indicators, and distinct units (reach only).
+    pub additive: Option<(SimpleExpr, SimpleExpr)>,
+}
+
+impl MeasureSql {
+    /// The measures of rows read one by one: `amount` per row, the stored
+    /// qualifier in `qualifier_column` (quoted, table-qualified) and `wording`.
+    ///
+    /// The count is `COUNT(*)`, not `COUNT(DISTINCT id)`: a summary joins a
+    /// row to areas, themes or attributions only when grouped by them, and
+    /// then each joined row falls in a group of its own key, so no group
+    /// (and no total, which joins nothing) sees a row twice.
+    pub(crate) fn of_rows(amount: SimpleExpr, qualifier_column: &str, wording: SimpleExpr) -> Self {
+        MeasureSql {
+            sum: bigint(Func::sum(amount.clone())),
+            count: bigint(Expr::cust("COUNT(*)")),
+            min: bigint(Func::min(amount.clone())),
+            max: bigint(Func::max(amount)),
+            approximate: count_where(qualifier_column, "approximate"),
+            at_least: count_where(qualifier_column, "at_least"),
+            at_most: count_where(qualifier_column, "at_most"),
+            wording: Func::min(wording).into(),
+            additive: None,
+        }
+    }
+}
+
+/// Adds the `wanted` measures of `sql` to a query, under the aliases
+/// [`read_measures`] reads.
+pub(crate) fn select_measures(query: &mut SelectStatement, sql: MeasureSql, wanted: Wanted) {
+    if wanted.sum {
+        query.expr_as(sql.sum, Alias::new("m_sum"));
+    }
+    if wanted.count_read() {
+        query.expr_as(sql.count, Alias::new("m_count"));
+    }
+    if wanted.min {
+        query.expr_as(sql.min, Alias::new("m_min"));
+    }
+    if wanted.max {
+        query.expr_as(sql.max, Alias::new("m_max"));
+    }
+    if wanted.bounds {
+        query
+            .expr_as(sql.approximate, Alias::new("m_approximate"))
+            .expr_as(sql.at_least, Alias::new("m_at_least"))
+            .expr_as(sql.at_most, Alias::new("m_at_most"));
+    }
+    if wanted.wording {
+        query.expr_as(sql.wording, Alias::new("m_wording"));
+    }
+    if let (true, Some((not_additive, units))) = (wanted.additive, sql.additive) {
+        query
+            .expr_as(not_additive, Alias::new("m_not_additive"))
+            .expr_as(units, Alias::new("m_units"));
+    }
 }
 
 fn get<T: sea_orm::TryGetable>(row: &QueryResult, alias: &str) -> AppResult<T> {
@@ -208,30 +299,37 @@ fn non_negative(value: Option<i64>) -> u64 {
     value.and_then(|v| u64::try_from(v).ok()).unwrap_or(0)
 }
 
-/// Reads the measures selected by [`select_measures`] (and, if selected,
-/// `m_not_additive` and `m_units`).
-pub(crate) fn read_measures(row: &QueryResult, reach: bool) -> AppResult<Measures> {
-    let count: Option<i64> = get(row, "m_count")?;
-    let count = count.unwrap_or(0);
-    let wording: Option<String> = get(row, "m_wording")?;
+/// Reads the measures [`select_measures`] selected; those not wanted keep
+/// their defaults (0, none, exact, additive).
+pub(crate) fn read_measures(row: &QueryResult, wanted: Wanted, reach: bool) -> AppResult<Measures> {
+    let opt = |want: bool, alias: &str| -> AppResult<Option<i64>> {
+        if want {
+            get(row, alias)
+        } else {
+            Ok(None)
+        }
+    };
+    let count = opt(wanted.count_read(), "m_count")?.unwrap_or(0);
+    let wording: Option<String> = if wanted.wording {
+        get(row, "m_wording")?
+    } else {
+        None
+    };
+    let additive = wanted.additive && reach;
     Ok(Measures {
-        sum: get::<Option<i64>>(row, "m_sum")?.unwrap_or(0),
+        sum: opt(wanted.sum, "m_sum")?.unwrap_or(0),
         count,
-        min: get(row, "m_min")?,
-        max: get(row, "m_max")?,
+        min: opt(wanted.min, "m_min")?,
+        max: opt(wanted.max, "m_max")?,
         bounds: BoundCounts {
-            approximate: non_negative(get(row, "m_approximate")?),
-            at_least: non_negative(get(row, "m_at_least")?),
-            at_most: non_negative(get(row, "m_at_most")?),
+            approximate: non_negative(opt(wanted.bounds, "m_approximate")?),
+            at_least: non_negative(opt(wanted.bounds, "m_at_least")?),
+            at_most: non_negative(opt(wanted.bounds, "m_at_most")?),
         },
         wording: wording.filter(|_| count == 1),
-        not_additive: if reach {
-            get::<Option<i64>>(row, "m_not_additive")?.unwrap_or(0)
-        } else {
-            0
-        },
-        units: if reach {
-            get::<Option<i64>>(row, "m_units")?.unwrap_or(0)
+        not_additive: opt(additive, "m_not_additive")?.unwrap_or(0),
+        units: if additive {
+            opt(true, "m_units")?.unwrap_or(0)
         } else {
             1
         },
@@ -244,6 +342,7 @@ pub(crate) async fn fetch_groups(
     db: &impl ConnectionTrait,
     mut query: SelectStatement,
     columns: &[KeyColumn],
+    wanted: Wanted,
     reach: bool,
 ) -> AppResult<Vec<Group>> {
     query.limit(MAX_GROUPS as u64 + 1);
@@ -270,7 +369,7 @@ pub(crate) async fn fetch_groups(
         }
         groups.push(Group {
             key,
-            measures: read_measures(row, reach)?,
+            measures: read_measures(row, wanted, reach)?,
         });
     }
     groups.sort_by(|a, b| compare_keys(columns, &a.key, &b.key));
@@ -281,10 +380,14 @@ pub(crate) async fn fetch_groups(
 pub(crate) async fn fetch_totals(
     db: &impl ConnectionTrait,
     query: SelectStatement,
+    wanted: Wanted,
     reach: bool,
 ) -> AppResult<Measures> {
+    if !wanted.any() {
+        return Ok(Measures::default());
+    }
     match db.query_one(&query).await? {
-        Some(row) => read_measures(&row, reach),
+        Some(row) => read_measures(&row, wanted, reach),
         None => Ok(Measures::default()),
     }
 }

@@ -10,9 +10,9 @@ use entity::{budget, indicator, observation, spend_line};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::reach::{observation_financial_year, reach_totals};
-use super::spend::{related_to, spend_summary, spend_totals, SpendDim, SpendRelation};
-use super::Measures;
+use super::reach::{observation_financial_year, reach_totals, ReachFilter};
+use super::spend::{related_to, spend_summary, spend_totals, SpendDim, SpendFilter, SpendRelation};
+use super::{Measures, Wanted};
 use crate::error::AppResult;
 
 /// A funding stream's budget and spend in one financial year; either side
@@ -52,8 +52,9 @@ pub async fn budget_utilisation(
     }
     let grouped = spend_summary(
         db,
-        spend,
+        SpendFilter::lines(spend),
         &[SpendDim::FundingStream, SpendDim::FinancialYear],
+        Wanted::ALL,
     );
     for group in grouped.await?.groups {
         let (Some(stream), Some(year)) = (group.key.funding_stream, group.key.financial_year)
@@ -87,15 +88,25 @@ pub async fn subject_spend(
     let year = Condition::all().add(spend_line::Column::FinancialYear.eq(financial_year));
     if let Some(service) = subject.service_id {
         let condition = year.add(related_to(SpendRelation::Service, &[service]));
-        return Ok(Some(spend_totals(db, condition).await?));
+        return Ok(Some(
+            spend_totals(db, SpendFilter::lines(condition), Wanted::ALL).await?,
+        ));
     }
     if let Some(contract) = subject.contract_id {
         let condition = year.add(spend_line::Column::ContractId.eq(contract));
-        return Ok(Some(spend_totals(db, condition).await?));
+        return Ok(Some(
+            spend_totals(db, SpendFilter::lines(condition), Wanted::ALL).await?,
+        ));
     }
     if let Some(organisation) = subject.organisation_id {
         let condition = year.add(related_to(SpendRelation::Commissioner, &[organisation]));
-        let summary = spend_summary(db, condition, &[SpendDim::Commissioner]).await?;
+        let summary = spend_summary(
+            db,
+            SpendFilter::lines(condition),
+            &[SpendDim::Commissioner],
+            Wanted::ALL,
+        )
+        .await?;
         let mine = summary
             .groups
             .into_iter()
@@ -119,7 +130,7 @@ pub async fn indicator_outcome(
         .add(observation::Column::IndicatorId.eq(subject.id))
         .add(Expr::expr(observation_financial_year()).eq(financial_year));
     if subject.aggregation == Aggregation::Sum {
-        return reach_totals(db, in_year).await;
+        return reach_totals(db, ReachFilter::observations(in_year), Wanted::ALL).await;
     }
     let latest = observation::Entity::find()
         .filter(in_year)

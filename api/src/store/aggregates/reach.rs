@@ -6,15 +6,22 @@
 //! service it measures, or the service of the contract it measures; its
 //! districts and themes are that service's. Observations with no value (a
 //! target only) are never counted.
+//!
+//! A summary whose filter and grouping the reach rollups can answer (see
+//! [`super::rollups`]) reads them instead, while they are current: one row
+//! per effective service, financial year, unit and aggregation rather than
+//! one per observation, with the same answer.
 
-use entity::{contract, indicator, observation, service_area, service_theme};
+use entity::{
+    contract, indicator, observation, reach_area_rollup, reach_rollup, service_area, service_theme,
+};
 use sea_orm::sea_query::{
     Alias, Expr, ExprTrait, Func, JoinType, Query, SelectStatement, SimpleExpr,
 };
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, IntoSimpleExpr};
 
-use super::{bigint, fetch_groups, fetch_totals, select_measures, GroupKey, KeyColumn, KeyPart};
-use super::{Group, Measures, Summary};
+use super::{bigint, count_where, fetch_groups, fetch_totals, select_measures};
+use super::{Group, GroupKey, KeyColumn, KeyPart, MeasureSql, Measures, Summary, Wanted};
 use crate::error::AppResult;
 
 /// What observations can be grouped by.
@@ -56,13 +63,60 @@ fn year_of(column: &str) -> String {
     )
 }
 
+/// The financial year of an observation's period as SQL text: see
+/// [`observation_financial_year`].
+pub(crate) fn observation_financial_year_sql() -> String {
+    let start = year_of(r#""observations"."period_start""#);
+    let end = year_of(r#""observations"."period_end""#);
+    format!("CASE WHEN {start} = {end} THEN {start} END")
+}
+
 /// The financial year an observation's period lies in, as its start year;
 /// NULL when the period spans two years. Carries no bound parameters, so it
 /// can be both selected and grouped by.
 pub fn observation_financial_year() -> SimpleExpr {
-    let start = year_of(r#""observations"."period_start""#);
-    let end = year_of(r#""observations"."period_end""#);
-    Expr::cust(format!("CASE WHEN {start} = {end} THEN {start} END"))
+    Expr::cust(observation_financial_year_sql())
+}
+
+/// What a reach query reads: the observations (joined to their indicators
+/// and contracts), or the reach rollups by service or by area.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReachSource {
+    /// `observations` joined to `indicators` and `contracts`.
+    Observations,
+    /// `reach_rollups`.
+    Rollups,
+    /// `reach_area_rollups`.
+    AreaRollups,
+}
+
+impl ReachSource {
+    /// The effective service: the indicator's service, else its contract's.
+    /// The area rollups keep none (they answer no filter on services): NULL.
+    pub fn service(self) -> SimpleExpr {
+        match self {
+            ReachSource::Observations => effective_service(),
+            ReachSource::Rollups => reach_rollup::Column::ServiceId.into_simple_expr(),
+            ReachSource::AreaRollups => Expr::cust("NULL"),
+        }
+    }
+
+    /// The financial year (start year) of the period; NULL when it spans two.
+    pub fn financial_year(self) -> SimpleExpr {
+        match self {
+            ReachSource::Observations => observation_financial_year(),
+            ReachSource::Rollups => reach_rollup::Column::FinancialYear.into_simple_expr(),
+            ReachSource::AreaRollups => reach_area_rollup::Column::FinancialYear.into_simple_expr(),
+        }
+    }
+
+    /// The table of a rollup source.
+    fn table(self) -> &'static str {
+        match self {
+            ReachSource::AreaRollups => "reach_area_rollups",
+            _ => "reach_rollups",
+        }
+    }
 }
 
 fn effective_service() -> SimpleExpr {
@@ -75,8 +129,13 @@ fn effective_service() -> SimpleExpr {
 
 /// Observations related by `relation` to one of `ids`.
 pub fn related_to(relation: ReachRelation, ids: &[i64]) -> Condition {
+    related_in(ReachSource::Observations, relation, ids)
+}
+
+/// Rows of `source` related by `relation` to one of `ids`.
+pub fn related_in(source: ReachSource, relation: ReachRelation, ids: &[i64]) -> Condition {
     let ids = ids.to_vec();
-    let service = Expr::expr(effective_service());
+    let service = Expr::expr(source.service());
     let condition = match relation {
         ReachRelation::Service => service.is_in(ids),
         ReachRelation::District => service.in_subquery(
@@ -100,12 +159,17 @@ pub fn related_to(relation: ReachRelation, ids: &[i64]) -> Condition {
 /// Observations with nothing related by `relation`: no effective service,
 /// or a service without areas or themes.
 pub fn related_to_none(relation: ReachRelation) -> Condition {
-    let service = Expr::expr(effective_service());
+    related_to_none_in(ReachSource::Observations, relation)
+}
+
+/// Rows of `source` with nothing related by `relation`.
+pub fn related_to_none_in(source: ReachSource, relation: ReachRelation) -> Condition {
+    let service = Expr::expr(source.service());
     let with = |query: SelectStatement| {
         // A service-less indicator has none either; `NOT IN` alone would be
         // NULL for it and drop it.
         Condition::any()
-            .add(Expr::expr(effective_service()).is_null())
+            .add(Expr::expr(source.service()).is_null())
             .add(service.clone().not_in_subquery(query))
     };
     match relation {
@@ -162,8 +226,7 @@ fn key_column(dim: ReachDim) -> KeyColumn {
     }
 }
 
-fn measured(condition: Condition, dims: &[ReachDim]) -> SelectStatement {
-    let needs = |d: ReachDim| dims.contains(&d);
+fn measured(condition: Condition, dims: &[ReachDim], wanted: Wanted) -> SelectStatement {
     let mut query = Query::select();
     query
         .from(observation::Entity)
@@ -179,20 +242,100 @@ fn measured(condition: Condition, dims: &[ReachDim]) -> SelectStatement {
             Expr::col(contract::Column::Id.as_column_ref())
                 .equals(indicator::Column::ContractId.as_column_ref()),
         );
-    if needs(ReachDim::District) {
+    join_areas_and_themes(&mut query, ReachSource::Observations, dims);
+    select_keys(&mut query, dims, key_expr);
+    let mut sql = MeasureSql::of_rows(
+        observation::Column::ValueE4.into_simple_expr(),
+        r#""observations"."qualifier""#,
+        observation::Column::Wording.into_simple_expr(),
+    );
+    sql.additive = Some((
+        count_where(r#""indicators"."aggregation""#, "latest"),
+        bigint(Func::count_distinct(
+            indicator::Column::Unit.into_simple_expr(),
+        )),
+    ));
+    select_measures(&mut query, sql, wanted);
+    query.cond_where(
+        Condition::all()
+            .add(observation::Column::ValueE4.is_not_null())
+            .add(condition),
+    );
+    query
+}
+
+/// The same query over reach rollups (`source`): each rollup row stands for
+/// the observations it rolls up, so sums and counts add the rows' sums and
+/// counts, and minima and maxima take the rows' minima and maxima.
+fn measured_rollups(
+    source: ReachSource,
+    condition: Condition,
+    dims: &[ReachDim],
+    wanted: Wanted,
+) -> SelectStatement {
+    let table = source.table();
+    let col = |name: &str| -> SimpleExpr { Expr::col((Alias::new(table), Alias::new(name))) };
+    let mut query = Query::select();
+    query.from(Alias::new(table));
+    if source == ReachSource::Rollups {
+        join_areas_and_themes(&mut query, source, dims);
+    }
+    select_keys(&mut query, dims, |dim| match dim {
+        ReachDim::FinancialYear => col("financial_year"),
+        ReachDim::Unit => col("unit"),
+        ReachDim::Service => col("service_id"),
+        ReachDim::District if source == ReachSource::AreaRollups => col("area_id"),
+        ReachDim::District => service_area::Column::AreaId.into_simple_expr(),
+        ReachDim::Theme => service_theme::Column::ThemeId.into_simple_expr(),
+        // Not served by the rollups (see `rollups_serve`).
+        ReachDim::Indicator => Expr::cust("NULL"),
+    });
+    let sum = |name: &str| bigint(Func::sum(col(name)));
+    let sql = MeasureSql {
+        sum: sum("value_sum_e4"),
+        count: sum("observations"),
+        min: bigint(Func::min(col("value_min_e4"))),
+        max: bigint(Func::max(col("value_max_e4"))),
+        approximate: sum("approximate"),
+        at_least: sum("at_least"),
+        at_most: sum("at_most"),
+        wording: Func::min(col("wording")).into(),
+        additive: Some((
+            bigint(Func::sum(Expr::cust(format!(
+                r#"CASE WHEN "{table}"."aggregation" = 'latest' THEN "{table}"."observations" ELSE 0 END"#
+            )))),
+            bigint(Func::count_distinct(col("unit"))),
+        )),
+    };
+    select_measures(&mut query, sql, wanted);
+    query.cond_where(condition);
+    query
+}
+
+/// Joins each area or theme of the effective service, when grouped by them.
+fn join_areas_and_themes(query: &mut SelectStatement, source: ReachSource, dims: &[ReachDim]) {
+    if dims.contains(&ReachDim::District) {
         query.join(
             JoinType::LeftJoin,
             service_area::Entity,
-            Expr::expr(service_area::Column::ServiceId.into_simple_expr()).eq(effective_service()),
+            Expr::expr(service_area::Column::ServiceId.into_simple_expr()).eq(source.service()),
         );
     }
-    if needs(ReachDim::Theme) {
+    if dims.contains(&ReachDim::Theme) {
         query.join(
             JoinType::LeftJoin,
             service_theme::Entity,
-            Expr::expr(service_theme::Column::ServiceId.into_simple_expr()).eq(effective_service()),
+            Expr::expr(service_theme::Column::ServiceId.into_simple_expr()).eq(source.service()),
         );
     }
+}
+
+/// Selects and groups by the key of each of `dims`.
+fn select_keys(
+    query: &mut SelectStatement,
+    dims: &[ReachDim],
+    key_expr: impl Fn(ReachDim) -> SimpleExpr,
+) {
     for &dim in dims {
         let column = key_column(dim);
         let expr = if column.text {
@@ -205,52 +348,114 @@ fn measured(condition: Condition, dims: &[ReachDim]) -> SelectStatement {
     if !dims.is_empty() {
         query.add_group_by(dims.iter().map(|&d| key_expr(d)));
     }
-    let value = observation::Column::ValueE4.into_simple_expr();
-    select_measures(
-        &mut query,
-        value,
-        observation::Column::Id.into_simple_expr(),
-        r#""observations"."qualifier""#,
-        observation::Column::Wording.into_simple_expr(),
-    );
-    query
-        .expr_as(
-            super::count_where(r#""indicators"."aggregation""#, "latest"),
-            Alias::new("m_not_additive"),
-        )
-        .expr_as(
-            bigint(Func::count_distinct(
-                indicator::Column::Unit.into_simple_expr(),
-            )),
-            Alias::new("m_units"),
-        )
-        .cond_where(
-            Condition::all()
-                .add(observation::Column::ValueE4.is_not_null())
-                .add(condition),
-        );
-    query
 }
 
-/// Totals and groups of the rows matching `condition`; see
-/// [`reach_totals`] and [`reach_groups`].
+/// Which observations a reach summary covers: the condition on the
+/// observations, and the same condition on each kind of rollup whose
+/// columns the filter names (the service rollups: financial year, unit,
+/// aggregation, service, district, theme; the area rollups: financial
+/// year, unit, aggregation).
+#[derive(Clone, Debug)]
+pub struct ReachFilter {
+    /// On observations joined to their indicators and contracts.
+    pub observations: Condition,
+    /// On `reach_rollups`, when they can answer the filter.
+    pub rollups: Option<Condition>,
+    /// On `reach_area_rollups`, when they can answer the filter.
+    pub area_rollups: Option<Condition>,
+}
+
+impl ReachFilter {
+    /// A filter only the observations answer.
+    pub fn observations(condition: Condition) -> Self {
+        ReachFilter {
+            observations: condition,
+            rollups: None,
+            area_rollups: None,
+        }
+    }
+
+    /// No filter: every observation with a value.
+    pub fn all() -> Self {
+        ReachFilter {
+            observations: Condition::all(),
+            rollups: Some(Condition::all()),
+            area_rollups: Some(Condition::all()),
+        }
+    }
+}
+
+/// Whether the service rollups can group by `dims`: by anything but the
+/// indicator.
+fn rollups_serve(dims: &[ReachDim]) -> bool {
+    !dims.contains(&ReachDim::Indicator)
+}
+
+/// Whether the area rollups can group by `dims`: by district, with the
+/// year or unit at most (they keep no service, theme or indicator, and
+/// without the district a row of a service in two areas would count twice).
+fn area_rollups_serve(dims: &[ReachDim]) -> bool {
+    dims.contains(&ReachDim::District)
+        && dims.iter().all(|d| {
+            matches!(
+                d,
+                ReachDim::District | ReachDim::FinancialYear | ReachDim::Unit
+            )
+        })
+}
+
+/// The query answering `filter` by `dims`: over the smallest rollups that
+/// can answer it while they are current, else over the observations.
+async fn query_for(
+    db: &impl ConnectionTrait,
+    filter: ReachFilter,
+    dims: &[ReachDim],
+    wanted: Wanted,
+) -> AppResult<SelectStatement> {
+    let areas = filter.area_rollups.filter(|_| area_rollups_serve(dims));
+    let services = filter.rollups.filter(|_| rollups_serve(dims));
+    if (areas.is_some() || services.is_some()) && super::rollups::reach_current(db).await? {
+        if let Some(condition) = areas {
+            return Ok(measured_rollups(
+                ReachSource::AreaRollups,
+                condition,
+                dims,
+                wanted,
+            ));
+        }
+        if let Some(condition) = services {
+            return Ok(measured_rollups(
+                ReachSource::Rollups,
+                condition,
+                dims,
+                wanted,
+            ));
+        }
+    }
+    Ok(measured(filter.observations, dims, wanted))
+}
+
+/// Totals and groups of the rows matching `filter`; see [`reach_totals`]
+/// and [`reach_groups`].
 pub async fn reach_summary(
     db: &impl ConnectionTrait,
-    condition: Condition,
+    filter: ReachFilter,
     dims: &[ReachDim],
+    wanted: Wanted,
 ) -> AppResult<Summary> {
     Ok(Summary {
-        totals: reach_totals(db, condition.clone()).await?,
-        groups: reach_groups(db, condition, dims).await?,
+        totals: reach_totals(db, filter.clone(), wanted).await?,
+        groups: reach_groups(db, filter, dims, wanted).await?,
     })
 }
 
-/// The groups of the rows matching `condition` by `dims` (duplicates
-/// ignored; none when `dims` is empty), in key order.
+/// The groups of the rows matching `filter` by `dims` (duplicates ignored;
+/// none when `dims` is empty), in key order, with the `wanted` measures.
 pub async fn reach_groups(
     db: &impl ConnectionTrait,
-    condition: Condition,
+    filter: ReachFilter,
     dims: &[ReachDim],
+    wanted: Wanted,
 ) -> AppResult<Vec<Group>> {
     let mut unique: Vec<ReachDim> = Vec::with_capacity(dims.len());
     for &dim in dims {
@@ -262,10 +467,48 @@ pub async fn reach_groups(
         return Ok(Vec::new());
     }
     let columns: Vec<KeyColumn> = unique.iter().map(|&d| key_column(d)).collect();
-    fetch_groups(db, measured(condition, &unique), &columns, true).await
+    let query = query_for(db, filter, &unique, wanted).await?;
+    fetch_groups(db, query, &columns, wanted, true).await
 }
 
-/// The measures of the observations (with a value) matching `condition`.
-pub async fn reach_totals(db: &impl ConnectionTrait, condition: Condition) -> AppResult<Measures> {
-    fetch_totals(db, measured(condition, &[]), true).await
+/// The `wanted` measures of the observations (with a value) matching `filter`.
+pub async fn reach_totals(
+    db: &impl ConnectionTrait,
+    filter: ReachFilter,
+    wanted: Wanted,
+) -> AppResult<Measures> {
+    if !wanted.any() {
+        return Ok(Measures::default());
+    }
+    let query = query_for(db, filter, &[], wanted).await?;
+    fetch_totals(db, query, wanted, true).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{area_rollups_serve, rollups_serve, ReachDim as D};
+
+    #[test]
+    fn rollups_serve_every_grouping_but_by_indicator() {
+        assert!(rollups_serve(&[]));
+        assert!(rollups_serve(&[D::District, D::Theme, D::Unit, D::Service]));
+        assert!(!rollups_serve(&[D::FinancialYear, D::Indicator]));
+    }
+
+    #[test]
+    fn area_rollups_serve_groupings_by_district_with_year_or_unit() {
+        assert!(area_rollups_serve(&[D::District]));
+        assert!(area_rollups_serve(&[
+            D::FinancialYear,
+            D::District,
+            D::Unit
+        ]));
+        // Without the district, a service in two areas would count twice.
+        assert!(!area_rollups_serve(&[]));
+        assert!(!area_rollups_serve(&[D::FinancialYear]));
+        // They keep no service, theme or indicator.
+        assert!(!area_rollups_serve(&[D::District, D::Service]));
+        assert!(!area_rollups_serve(&[D::District, D::Theme]));
+        assert!(!area_rollups_serve(&[D::District, D::Indicator]));
+    }
 }

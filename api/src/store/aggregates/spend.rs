@@ -5,14 +5,21 @@
 //! *effective service* is `COALESCE(contract.service_id, line.service_id)`.
 //! Its commissioners are the organisations the stored attributions (see
 //! [`super::attributions`]) split it among.
+//!
+//! A summary whose filter and grouping name only the funding stream, the
+//! financial year and the quarter reads the spend rollups (see
+//! [`super::rollups`]) instead, while they are current: one row per stream,
+//! year and quarter rather than one per line, with the same answer.
 
-use entity::{contract, service_area, service_theme, spend_line};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, JoinType, Query, SelectStatement, SimpleExpr};
+use entity::{contract, service_area, service_theme, spend_line, spend_rollup};
+use sea_orm::sea_query::{
+    Alias, Expr, ExprTrait, Func, JoinType, Query, SelectStatement, SimpleExpr,
+};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, IntoSimpleExpr};
 
 use super::attributions::SpendAttributions;
 use super::{bigint, fetch_groups, fetch_totals, select_measures, GroupKey, KeyColumn, KeyPart};
-use super::{Group, Measures, Summary};
+use super::{Group, MeasureSql, Measures, Summary, Wanted};
 use crate::error::AppResult;
 
 /// What spend can be grouped by.
@@ -206,8 +213,8 @@ fn key_column(dim: SpendDim) -> KeyColumn {
 }
 
 /// The base query: spend lines matching `condition`, joined to what the
-/// grouping needs, with the measures of `amount` selected.
-fn measured(condition: Condition, dims: &[SpendDim]) -> SelectStatement {
+/// grouping needs, with the `wanted` measures of `amount` selected.
+fn measured(condition: Condition, dims: &[SpendDim], wanted: Wanted) -> SelectStatement {
     let needs = |d: SpendDim| dims.contains(&d);
     let mut query = Query::select();
     query.from(spend_line::Entity);
@@ -265,34 +272,125 @@ fn measured(condition: Condition, dims: &[SpendDim]) -> SelectStatement {
     }
     select_measures(
         &mut query,
-        amount,
-        line(spend_line::Column::Id),
-        r#""spend_lines"."qualifier""#,
-        line(spend_line::Column::Wording),
+        MeasureSql::of_rows(
+            amount,
+            r#""spend_lines"."qualifier""#,
+            line(spend_line::Column::Wording),
+        ),
+        wanted,
     );
     query.cond_where(condition);
     query
 }
 
-/// Totals and groups of the rows matching `condition`; see
-/// [`spend_totals`] and [`spend_groups`].
-pub async fn spend_summary(
-    db: &impl ConnectionTrait,
-    condition: Condition,
-    dims: &[SpendDim],
-) -> AppResult<Summary> {
-    Ok(Summary {
-        totals: spend_totals(db, condition.clone()).await?,
-        groups: spend_groups(db, condition, dims).await?,
+/// The same query over the spend rollups: each row stands for the lines it
+/// rolls up, so sums and counts add the rows' sums and counts, and minima
+/// and maxima take the rows' minima and maxima.
+fn measured_rollups(condition: Condition, dims: &[SpendDim], wanted: Wanted) -> SelectStatement {
+    use spend_rollup::Column as R;
+    let key = |dim: SpendDim| -> SimpleExpr {
+        match dim {
+            SpendDim::FinancialYear => R::FinancialYear.into_simple_expr(),
+            SpendDim::Quarter => R::Quarter.into_simple_expr(),
+            SpendDim::FundingStream => R::FundingStreamId.into_simple_expr(),
+            // Not served by the rollups (see `rollups_serve`).
+            _ => Expr::cust("NULL"),
+        }
+    };
+    let mut query = Query::select();
+    query.from(spend_rollup::Entity);
+    for &dim in dims {
+        query.expr_as(bigint(key(dim)), Alias::new(key_column(dim).alias));
+    }
+    if !dims.is_empty() {
+        query.add_group_by(dims.iter().map(|&d| key(d)));
+    }
+    let sum = |column: R| bigint(Func::sum(column.into_simple_expr()));
+    let sql = MeasureSql {
+        sum: sum(R::AmountSumPence),
+        count: sum(R::Lines),
+        min: bigint(Func::min(R::AmountMinPence.into_simple_expr())),
+        max: bigint(Func::max(R::AmountMaxPence.into_simple_expr())),
+        approximate: sum(R::Approximate),
+        at_least: sum(R::AtLeast),
+        at_most: sum(R::AtMost),
+        wording: Func::min(R::Wording.into_simple_expr()).into(),
+        additive: None,
+    };
+    select_measures(&mut query, sql, wanted);
+    query.cond_where(condition);
+    query
+}
+
+/// Which spend lines a summary covers: the condition on the lines, and the
+/// same condition on the spend rollups when the filter names only what
+/// they keep (funding stream, financial year, quarter).
+#[derive(Clone, Debug)]
+pub struct SpendFilter {
+    /// On `spend_lines`.
+    pub lines: Condition,
+    /// On `spend_rollups`, when they can answer the filter.
+    pub rollups: Option<Condition>,
+}
+
+impl SpendFilter {
+    /// A filter only the lines answer.
+    pub fn lines(condition: Condition) -> Self {
+        SpendFilter {
+            lines: condition,
+            rollups: None,
+        }
+    }
+}
+
+/// Whether the rollups can group by `dims`: by stream, year and quarter only.
+fn rollups_serve(dims: &[SpendDim]) -> bool {
+    dims.iter().all(|d| {
+        matches!(
+            d,
+            SpendDim::FinancialYear | SpendDim::Quarter | SpendDim::FundingStream
+        )
     })
 }
 
-/// The groups of the rows matching `condition` by `dims` (duplicates
-/// ignored; none when `dims` is empty), in key order.
+/// The query answering `filter` by `dims`: over the rollups when they can
+/// answer it and are current, else over the lines.
+async fn query_for(
+    db: &impl ConnectionTrait,
+    filter: SpendFilter,
+    dims: &[SpendDim],
+    wanted: Wanted,
+) -> AppResult<SelectStatement> {
+    if let Some(condition) = filter.rollups.filter(|_| rollups_serve(dims)) {
+        if super::rollups::is_current(db, super::rollups::Rollup::Spend).await? {
+            return Ok(measured_rollups(condition, dims, wanted));
+        }
+    }
+    Ok(measured(filter.lines, dims, wanted))
+}
+
+/// Totals and groups of the lines matching `filter`; see [`spend_totals`]
+/// and [`spend_groups`].
+pub async fn spend_summary(
+    db: &impl ConnectionTrait,
+    filter: SpendFilter,
+    dims: &[SpendDim],
+    wanted: Wanted,
+) -> AppResult<Summary> {
+    Ok(Summary {
+        totals: spend_totals(db, filter.clone(), wanted).await?,
+        groups: spend_groups(db, filter, dims, wanted).await?,
+    })
+}
+
+/// The groups of the lines matching `filter` by `dims` (duplicates
+/// ignored; none when `dims` is empty), in key order, with the `wanted`
+/// measures.
 pub async fn spend_groups(
     db: &impl ConnectionTrait,
-    condition: Condition,
+    filter: SpendFilter,
     dims: &[SpendDim],
+    wanted: Wanted,
 ) -> AppResult<Vec<Group>> {
     let mut unique: Vec<SpendDim> = Vec::with_capacity(dims.len());
     for &dim in dims {
@@ -304,10 +402,44 @@ pub async fn spend_groups(
         return Ok(Vec::new());
     }
     let columns: Vec<KeyColumn> = unique.iter().map(|&d| key_column(d)).collect();
-    fetch_groups(db, measured(condition, &unique), &columns, false).await
+    let query = query_for(db, filter, &unique, wanted).await?;
+    fetch_groups(db, query, &columns, wanted, false).await
 }
 
-/// The measures of the spend lines matching `condition`, each counted once.
-pub async fn spend_totals(db: &impl ConnectionTrait, condition: Condition) -> AppResult<Measures> {
-    fetch_totals(db, measured(condition, &[]), false).await
+/// The `wanted` measures of the spend lines matching `filter`, each
+/// counted once.
+pub async fn spend_totals(
+    db: &impl ConnectionTrait,
+    filter: SpendFilter,
+    wanted: Wanted,
+) -> AppResult<Measures> {
+    if !wanted.any() {
+        return Ok(Measures::default());
+    }
+    let query = query_for(db, filter, &[], wanted).await?;
+    fetch_totals(db, query, wanted, false).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{rollups_serve, SpendDim as D};
+
+    #[test]
+    fn rollups_serve_groupings_by_stream_year_and_quarter_only() {
+        assert!(rollups_serve(&[]));
+        assert!(rollups_serve(&[
+            D::FundingStream,
+            D::FinancialYear,
+            D::Quarter
+        ]));
+        for other in [
+            D::District,
+            D::Provider,
+            D::Commissioner,
+            D::Service,
+            D::Theme,
+        ] {
+            assert!(!rollups_serve(&[D::FinancialYear, other]), "{other:?}");
+        }
+    }
 }

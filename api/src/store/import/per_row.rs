@@ -15,6 +15,7 @@ use crate::error::AppResult;
 use crate::import::read::{Columns, Record};
 use crate::import::rows::{AwardRow, BudgetRow, Cells, ObservationRow};
 use crate::import::{Kind, Report, RowError};
+use crate::store::aggregates::rollups::ReachRollups;
 use crate::store::writes::grants::{award_grant_in, NewAward};
 use crate::store::writes::reach::{record_observation_in, RecordObservation};
 use crate::store::writes::spend::{record_budget_in, RecordBudget};
@@ -147,6 +148,10 @@ impl Importer for BudgetImport {
 pub(super) struct ObservationImport {
     indicators: HashMap<String, Option<indicator::Model>>,
     written: u64,
+    /// The reach rollups, locked before the first row is written.
+    rollups: Option<ReachRollups>,
+    /// The indicators observed, whose services' rollups are rebuilt at the end.
+    observed: std::collections::BTreeSet<i64>,
 }
 
 #[async_trait::async_trait]
@@ -167,6 +172,9 @@ impl Importer for ObservationImport {
             |m| &m.code,
         )
         .await?;
+        if self.rollups.is_none() {
+            self.rollups = Some(ReachRollups::lock(txn).await?);
+        }
         for record in &rows {
             let line = record.line;
             let Some(row) = read_row(columns, record, report, ObservationRow::read) else {
@@ -181,6 +189,7 @@ impl Importer for ObservationImport {
                 ));
                 continue;
             };
+            self.observed.insert(found.id);
             let input = RecordObservation {
                 indicator_id: found.id,
                 period_start: row.period_start,
@@ -212,10 +221,14 @@ impl Importer for ObservationImport {
 
     async fn finish(
         &mut self,
-        _txn: &DatabaseTransaction,
+        txn: &DatabaseTransaction,
         _actor: &Actor<'_>,
         _report: &Report,
     ) -> AppResult<u64> {
+        if let Some(rollups) = self.rollups.take() {
+            let observed: Vec<i64> = self.observed.iter().copied().collect();
+            rollups.refresh(txn, &observed).await?;
+        }
         Ok(self.written)
     }
 }

@@ -13,6 +13,7 @@ use crate::import::read::{Columns, Record};
 use crate::import::rows::{Cells, SpendRow};
 use crate::import::{Kind, Report};
 use crate::store::aggregates::attributions::attribute_new_lines;
+use crate::store::aggregates::rollups::SpendRollups;
 use crate::store::writes::owners::service_owner;
 use crate::store::writes::spend::{spend_line_row, RecordSpend};
 use crate::store::writes::{audit_many, row_json, Actor, AuditAction, Change, Checks, WriteError};
@@ -30,6 +31,10 @@ pub(super) struct SpendImport {
     service_owners: HashMap<i64, Option<i64>>,
     pending: Vec<spend_line::ActiveModel>,
     written: u64,
+    /// The spend rollups, locked before the first line is written.
+    rollups: Option<SpendRollups>,
+    /// The lines written, whose rollups are added at the end.
+    lines: Vec<i64>,
 }
 
 impl SpendImport {
@@ -142,10 +147,14 @@ impl SpendImport {
         if self.pending.is_empty() {
             return Ok(());
         }
+        if self.rollups.is_none() {
+            self.rollups = Some(SpendRollups::lock(txn).await?);
+        }
         let batch = std::mem::take(&mut self.pending);
         let saved = spend_line::Entity::insert_many(batch)
             .exec_with_returning(txn)
             .await?;
+        self.lines.extend(saved.iter().map(|l| l.id));
         let attributed: Vec<(i64, i64, i64)> = saved
             .iter()
             .filter_map(|l| l.contract_id.map(|c| (l.id, c, l.amount_pence)))
@@ -222,6 +231,9 @@ impl Importer for SpendImport {
     ) -> AppResult<u64> {
         if report.is_clean() {
             self.flush(txn, actor).await?;
+        }
+        if let Some(rollups) = self.rollups.take() {
+            rollups.add_lines(txn, &self.lines).await?;
         }
         Ok(self.written)
     }

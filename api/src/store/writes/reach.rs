@@ -11,6 +11,7 @@ use super::{audit, begin, referenced, row_json, Actor, AuditAction, Change, Chec
 use crate::domain::date_order::check_order;
 use crate::domain::figure::figure_to_e4;
 use crate::domain::text;
+use crate::store::aggregates::rollups::ReachRollups;
 
 /// One observed value of an indicator over a period.
 pub struct RecordObservation {
@@ -34,20 +35,24 @@ pub struct RecordObservation {
     pub notes: Option<String>,
 }
 
-/// Records an observation (the owner of what the indicator measures).
+/// Records an observation (the owner of what the indicator measures), and
+/// rebuilds the reach rollups of its indicator's service.
 pub async fn record_observation(
     db: &DatabaseConnection,
     actor: &Actor<'_>,
     input: RecordObservation,
 ) -> WriteResult<observation::Model> {
     let txn = begin(db).await?;
+    let rollups = ReachRollups::lock(&txn).await?;
     let row = record_observation_in(&txn, actor, input).await?;
+    rollups.refresh(&txn, &[row.indicator_id]).await?;
     txn.commit().await?;
     Ok(row)
 }
 
 /// [`record_observation`] inside the caller's transaction (CSV import writes
 /// many in one): the same permission check, rules, write and audit event.
+/// The caller keeps the reach rollups ([`ReachRollups`]).
 pub(crate) async fn record_observation_in(
     txn: &DatabaseTransaction,
     actor: &Actor<'_>,

@@ -15,6 +15,7 @@ use super::{
 };
 use crate::domain::{text, FinancialYear};
 use crate::store::aggregates::rebuild_spend_attributions;
+use crate::store::aggregates::rollups::SpendRollups;
 
 /// A funding stream's budget for a year.
 pub struct RecordBudget {
@@ -193,10 +194,12 @@ pub async fn record_spend(
     let (Some(row), true) = (row, checks.is_clean()) else {
         return Err(checks.into_error());
     };
+    let rollups = SpendRollups::lock(&txn).await?;
     let row = row.insert(&txn).await?;
     if let Some(contract_id) = row.contract_id {
         rebuild_spend_attributions(&txn, Some(&[contract_id])).await?;
     }
+    rollups.add_lines(&txn, &[row.id]).await?;
     let change = Change {
         entity_type: "SpendLine",
         entity_id: row.id,
