@@ -43,15 +43,12 @@ fn relation_of<T>(loader: &T) -> usize {
 }
 
 impl Prepared {
-    fn read<V: 'static, R>(&self, relation: usize, key: i64, read: impl Fn(&V) -> R) -> Option<R>
-    where
-        HashMap<i64, V>: Any,
-    {
+    fn read<V: Clone + 'static>(&self, relation: usize, key: i64) -> Option<V> {
         let relations = self.relations.lock().unwrap_or_else(|e| e.into_inner());
         let set = relations
             .get(&relation)?
             .downcast_ref::<HashMap<i64, V>>()?;
-        set.get(&key).map(read)
+        set.get(&key).cloned()
     }
 
     fn write<V: Send + 'static>(
@@ -74,7 +71,7 @@ impl Prepared {
         E: EntityTrait,
         E::Model: Keyed + Clone + Send + Sync,
     {
-        self.read(relation_of(loader), id, |row: &Row<E>| row.clone())
+        self.read::<Row<E>>(relation_of(loader), id)
     }
 
     /// The prepared children of `parent`, if a page loaded them through `loader`.
@@ -83,7 +80,7 @@ impl Prepared {
         E: EntityTrait,
         E::Model: Clone + Send + Sync,
     {
-        self.read(relation_of(loader), parent, |rows: &Rows<E>| rows.clone())
+        self.read::<Rows<E>>(relation_of(loader), parent)
     }
 }
 
@@ -228,11 +225,11 @@ mod tests {
         let (options, shares) = (1_usize, 2_usize);
         store.write(options, [(10, "a"), (11, "b")]);
         store.write(options, [(12, "c")]);
-        assert_eq!(store.read(options, 10, |v: &&str| *v), Some("a"));
-        assert_eq!(store.read(options, 12, |v: &&str| *v), Some("c"));
-        assert_eq!(store.read(options, 13, |v: &&str| *v), None);
-        assert_eq!(store.read(shares, 10, |v: &&str| *v), None);
+        assert_eq!(store.read::<&str>(options, 10), Some("a"));
+        assert_eq!(store.read::<&str>(options, 12), Some("c"));
+        assert_eq!(store.read::<&str>(options, 13), None);
+        assert_eq!(store.read::<&str>(shares, 10), None);
         // A relation read as the wrong type is not prepared, not a panic.
-        assert_eq!(store.read(options, 10, |v: &i32| *v), None);
+        assert_eq!(store.read::<i32>(options, 10), None);
     }
 }
