@@ -360,7 +360,8 @@ fn shares_select_party(shares: &Lookahead<'_>) -> bool {
 
 /// A page of contracts loads, one call per relation: their options (for the
 /// dates, status and options), their cost shares, their services (and what
-/// the query selects of those), their indicators, and every organisation
+/// the query selects of those), their indicators (and their observations),
+/// and every organisation
 /// selected as provider, lead commissioner or paying party, together.
 impl Prepare for Contract {
     type Entity = contract::Entity;
@@ -396,9 +397,11 @@ impl Prepare for Contract {
                 }
                 AppResult::Ok(())
             };
+            let indicator_selection = selection.field("indicators");
             let indicators = async {
-                if selection.field("indicators").exists() {
-                    with.children(&l.indicators_by_contract, ids()).await?;
+                if indicator_selection.exists() {
+                    let indicators = with.children(&l.indicators_by_contract, ids()).await?;
+                    Indicator::prepare(with, &indicators, &indicator_selection).await?;
                 }
                 AppResult::Ok(())
             };

@@ -2,17 +2,19 @@
 
 pub mod list;
 
-use async_graphql::{Context, Enum, Object, ID};
+use async_graphql::{Context, Enum, Lookahead, Object, ID};
 use entity::{indicator, observation};
+use futures::future::BoxFuture;
 use sea_orm::ColumnTrait;
 
 use crate::domain::FinancialYear;
+use crate::error::AppResult;
 use crate::graphql::contracts::Contract;
 use crate::graphql::grants::GrantRound;
 use crate::graphql::ids::global_id;
 use crate::graphql::loaders::database;
 use crate::graphql::organisations::Organisation;
-use crate::graphql::prepared::Row;
+use crate::graphql::prepared::{selects, Prepare, Preparer, Row};
 use crate::graphql::relations::{load_children, load_one, load_required};
 use crate::graphql::scalars::{
     decimal_from_e4, Date, DecimalScalar, FinancialYearScalar, Provenance, Qualifier, ReportedValue,
@@ -128,6 +130,29 @@ impl Indicator {
     ) -> async_graphql::Result<Option<Observation>> {
         let rows = load_children(ctx, |l| &l.observations_by_indicator, self.0.id).await?;
         Ok(rows.last().cloned().map(Observation))
+    }
+}
+
+/// Indicators listed with a page (a contract's, a service's) load the
+/// observations of all of them in one statement, when any is selected.
+impl Prepare for Indicator {
+    type Entity = indicator::Entity;
+
+    fn prepare<'a, 's: 'a>(
+        with: Preparer<'a>,
+        rows: &'a [Row<indicator::Entity>],
+        selection: &'a Lookahead<'s>,
+    ) -> BoxFuture<'a, AppResult<()>> {
+        Box::pin(async move {
+            if selects(selection, &["observations", "latestObservation"]) {
+                with.children(
+                    &with.loaders.observations_by_indicator,
+                    rows.iter().map(|i| i.id),
+                )
+                .await?;
+            }
+            Ok(())
+        })
     }
 }
 

@@ -253,7 +253,15 @@ impl Prepare for Service {
                 }
                 AppResult::Ok(())
             };
-            futures::try_join!(streams, areas, themes, partners)?;
+            let indicator_selection = selection.field("indicators");
+            let indicators = async {
+                if indicator_selection.exists() {
+                    let indicators = with.children(&l.indicators_by_service, ids()).await?;
+                    Indicator::prepare(with, &indicators, &indicator_selection).await?;
+                }
+                AppResult::Ok(())
+            };
+            futures::try_join!(streams, areas, themes, partners, indicators)?;
             Ok(())
         })
     }
