@@ -9,10 +9,9 @@ use chrono::NaiveDate;
 
 use crate::domain::calendar::{self as rules, EventKind, RagThresholds, Window};
 use crate::error::{AppError, AppResult};
-use crate::graphql::contracts::{Contract, ExtensionOption};
 use crate::graphql::filter::IdFilter;
-use crate::graphql::grants::GrantRound;
 use crate::graphql::loaders::cached;
+use crate::graphql::nodes::{Contract, ExtensionOption, GrantRound};
 use crate::graphql::pagination::{sorted_page, KeyValue, Page};
 use crate::graphql::relations::load_required;
 use crate::graphql::scalars::Date;

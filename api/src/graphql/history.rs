@@ -1,8 +1,7 @@
 //! The audit history: every change to a record, newest first. Read only:
 //! no API edits or deletes an audit event.
 
-use async_graphql::{Context, Enum, Object, Scalar, ScalarType, Value, ID};
-use chrono::{DateTime as ChronoDateTime, Utc};
+use async_graphql::{Context, Enum, Object, ID};
 use entity::audit_event;
 use sea_orm::{ColumnTrait, Condition};
 
@@ -13,33 +12,7 @@ use crate::graphql::ids::{global_id, parse_global_id};
 use crate::graphql::node::{resolve_node, Node};
 use crate::graphql::pagination::{keyset_page, Page, PageRequest, SortKey};
 use crate::graphql::prepared::Row;
-
-/// An instant in UTC.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DateTime(pub ChronoDateTime<Utc>);
-
-/// An instant, RFC 3339 in UTC with a `Z` (e.g. `"2026-11-23T09:30:00.000Z"`).
-#[Scalar(name = "DateTime")]
-impl ScalarType for DateTime {
-    fn parse(value: Value) -> async_graphql::InputValueResult<Self> {
-        match &value {
-            Value::String(text) if text.ends_with('Z') => ChronoDateTime::parse_from_rfc3339(text)
-                .map(|t| DateTime(t.with_timezone(&Utc)))
-                .map_err(|_| {
-                    async_graphql::InputValueError::custom(
-                        "expected RFC 3339 in UTC, e.g. 2026-11-23T09:30:00Z",
-                    )
-                }),
-            _ => Err(async_graphql::InputValueError::custom(
-                "a DateTime must be a string in RFC 3339 with a Z, e.g. 2026-11-23T09:30:00Z",
-            )),
-        }
-    }
-
-    fn to_value(&self) -> Value {
-        Value::String(self.0.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-    }
-}
+use crate::graphql::scalars::DateTime;
 
 /// What a change did.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]

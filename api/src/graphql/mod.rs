@@ -18,6 +18,7 @@ pub mod listing;
 pub mod loaders;
 pub mod mutations;
 pub mod node;
+pub mod nodes;
 pub mod organisations;
 pub mod pagination;
 pub mod prepared;

@@ -4,13 +4,11 @@
 use async_graphql::{Context, Interface, Object, ID};
 
 use crate::error::AppResult;
-use crate::graphql::contracts::{Contract, CostShare, ExtensionOption};
-use crate::graphql::grants::{GrantAward, GrantProgramme, GrantRound};
-use crate::graphql::organisations::{Area, Organisation, Theme};
-use crate::graphql::reach::{Indicator, Observation};
+use crate::graphql::nodes::{
+    Area, Budget, Contract, CostShare, ExtensionOption, FundingStream, GrantAward, GrantProgramme,
+    GrantRound, Indicator, Observation, Organisation, Service, SpendLine, Theme,
+};
 use crate::graphql::relations::load_one;
-use crate::graphql::services::{FundingStream, Service};
-use crate::graphql::spend::{Budget, SpendLine};
 
 pub use crate::graphql::ids::{global_id, parse_global_id};
 

@@ -1,11 +1,11 @@
-//! Scalars and small value types shared by every area: `Date`, `Decimal`,
-//! `FinancialYear`, `Money`, reported figures with their qualifiers, and
-//! provenance.
+//! Scalars and small value types shared by every area: `Date`, `DateTime`,
+//! `Decimal`, `FinancialYear`, `Money`, reported figures with their
+//! qualifiers, and provenance.
 
 use async_graphql::{
     Enum, InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value,
 };
-use chrono::NaiveDate;
+use chrono::{DateTime as ChronoDateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
 use crate::domain;
@@ -31,6 +31,31 @@ impl ScalarType for Date {
 
     fn to_value(&self) -> Value {
         Value::String(self.0.format("%Y-%m-%d").to_string())
+    }
+}
+
+/// An instant in UTC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateTime(pub ChronoDateTime<Utc>);
+
+/// An instant, RFC 3339 in UTC with a `Z` (e.g. `"2026-11-23T09:30:00.000Z"`).
+#[Scalar(name = "DateTime")]
+impl ScalarType for DateTime {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(text) if text.ends_with('Z') => ChronoDateTime::parse_from_rfc3339(text)
+                .map(|t| DateTime(t.with_timezone(&Utc)))
+                .map_err(|_| {
+                    InputValueError::custom("expected RFC 3339 in UTC, e.g. 2026-11-23T09:30:00Z")
+                }),
+            _ => Err(InputValueError::custom(
+                "a DateTime must be a string in RFC 3339 with a Z, e.g. 2026-11-23T09:30:00Z",
+            )),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
     }
 }
 
@@ -193,6 +218,17 @@ pub struct ReportedValue {
     /// The value.
     pub value: DecimalScalar,
     /// How exactly the value is known.
+    pub qualifier: Qualifier,
+    /// The source's own words for the qualifier (e.g. "nearly"), if any.
+    pub wording: Option<String>,
+}
+
+/// A whole number as reported, with how exactly it is known ("nearly 150").
+#[derive(SimpleObject, Clone, Debug)]
+pub struct ReportedCount {
+    /// The number.
+    pub value: i32,
+    /// How exactly it is known.
     pub qualifier: Qualifier,
     /// The source's own words for the qualifier (e.g. "nearly"), if any.
     pub wording: Option<String>,

@@ -11,11 +11,10 @@ use crate::domain::aggregates::{cost_per_outcome, ratio, sum_bound, Bound};
 use crate::error::AppError;
 use crate::graphql::filter::{FinancialYearFilter, IdFilter};
 use crate::graphql::loaders::{database, loaders};
-use crate::graphql::reach::Indicator;
+use crate::graphql::nodes::{FundingStream, Indicator};
 use crate::graphql::scalars::{
     decimal_from_e4, FinancialYearScalar, Money, ReportedAmount, ReportedValue,
 };
-use crate::graphql::services::FundingStream;
 use crate::store::aggregates::ratios::{
     budget_utilisation, indicator_outcome, subject_spend, Utilisation,
 };

@@ -14,11 +14,10 @@ use crate::graphql::filter::{
     MAX_IN_VALUES,
 };
 use crate::graphql::loaders::cached;
-use crate::graphql::organisations::{Area, Theme};
-use crate::graphql::reach::{AggregationFilter, Indicator, IndicatorUnit, IndicatorUnitFilter};
+use crate::graphql::nodes::{Area, Indicator, Service, Theme};
+use crate::graphql::reach::{AggregationFilter, IndicatorUnit, IndicatorUnitFilter};
 use crate::graphql::relations::load_one;
 use crate::graphql::scalars::{decimal_from_e4, DecimalScalar, FinancialYearScalar, Qualifier};
-use crate::graphql::services::Service;
 use crate::store::aggregates::reach::{
     reach_groups, reach_totals, related_in, related_to_none_in, ReachDim, ReachFilter,
     ReachRelation, ReachSource,

@@ -7,10 +7,9 @@ use entity::grant_round;
 use super::{bound, qualifier, Ratio};
 use crate::domain::aggregates::{ratio, Bound};
 use crate::error::AppResult;
-use crate::graphql::grants::ReportedCount;
 use crate::graphql::loaders::{database, loaders};
-use crate::graphql::organisations::{Area, Theme};
-use crate::graphql::scalars::{Money, Qualifier, ReportedAmount};
+use crate::graphql::nodes::{Area, Theme};
+use crate::graphql::scalars::{Money, Qualifier, ReportedAmount, ReportedCount};
 use crate::store::aggregates::rounds::{awards_by, round_awards, AwardDim, AwardGroup};
 
 /// A grant round in figures. Totals come from the awards recorded for the

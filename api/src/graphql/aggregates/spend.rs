@@ -11,10 +11,9 @@ use crate::graphql::filter::{
     combine, FinancialYearFilter, IdFilter, MoneyFilter, QualifierFilter,
 };
 use crate::graphql::loaders::cached;
-use crate::graphql::organisations::{Area, Organisation, Theme};
+use crate::graphql::nodes::{Area, FundingStream, Organisation, Service, Theme};
 use crate::graphql::relations::load_one;
 use crate::graphql::scalars::{FinancialYearScalar, Money, Qualifier};
-use crate::graphql::services::{FundingStream, Service};
 use crate::graphql::spend::{Quarter, QuarterFilter};
 use crate::store::aggregates::spend::{
     related_to, related_to_none, spend_groups, spend_totals, SpendDim, SpendFilter, SpendRelation,

@@ -6,11 +6,12 @@ use entity::{contract, cost_share, service};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition};
 
-use super::{Contract, EiaStatusFilter, ProcurementRouteFilter};
+use super::{EiaStatusFilter, ProcurementRouteFilter};
 use crate::error::AppResult;
 use crate::graphql::filter::{
     Conditions, DateFilter, FilterInput, IdFilter, IntFilter, MoneyFilter, StringFilter,
 };
+use crate::graphql::nodes::Contract;
 
 crate::list_filter! {
     /// Which contracts to list. Fields combine with AND; `and`, `or` and `not`

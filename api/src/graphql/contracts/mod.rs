@@ -1,14 +1,15 @@
 //! Contracts, their extension options and their cost-sharing splits. The
 //! computed dates and status come from `domain::contract_term`.
+//!
+//! The types themselves are declared in [`nodes`](super::nodes), where the
+//! other areas find them; their fields are resolved here.
 
 pub mod list;
 pub mod options_list;
 
-use std::sync::Arc;
-
 use async_graphql::{Context, Enum, Lookahead, Object, SimpleObject, ID};
 use chrono::NaiveDate;
-use entity::{contract, cost_share, extension_option};
+use entity::{contract, cost_share};
 use futures::future::BoxFuture;
 use rust_decimal::Decimal;
 use sea_orm::ColumnTrait;
@@ -17,12 +18,12 @@ use crate::domain::{self, ContractTerm, SharePpm, TermOption};
 use crate::error::AppResult;
 use crate::graphql::ids::global_id;
 use crate::graphql::loaders::database;
-use crate::graphql::organisations::Organisation;
+use crate::graphql::nodes::{
+    Contract, CostShare, ExtensionOption, Indicator, Organisation, Service,
+};
 use crate::graphql::prepared::{selects, Prepare, Preparer, Row, Rows};
-use crate::graphql::reach::Indicator;
 use crate::graphql::relations::{load_children, load_required};
-use crate::graphql::scalars::{Date, DecimalScalar, Provenance, ReportedAmount};
-use crate::graphql::services::Service;
+use crate::graphql::scalars::{Date, DateTime, DecimalScalar, Provenance, ReportedAmount};
 use crate::graphql::today;
 use crate::store::fetch::one_where;
 use crate::store::writes::terms::{recorded_state, term_option};
@@ -113,12 +114,6 @@ pub struct EqualityImpactAssessment {
     pub review_date: Option<Date>,
 }
 
-/// A contract: a service delivered by a provider for a lead commissioner.
-#[derive(Clone)]
-pub struct Contract(pub Row<contract::Entity>);
-
-crate::node_from_row!(Contract => contract);
-
 impl Contract {
     fn term(&self) -> ContractTerm {
         ContractTerm {
@@ -146,8 +141,8 @@ impl Contract {
         self.0.version
     }
     /// When the record was archived; null while it is in use.
-    async fn archived_at(&self) -> Option<crate::graphql::history::DateTime> {
-        self.0.archived_at.map(crate::graphql::history::DateTime)
+    async fn archived_at(&self) -> Option<DateTime> {
+        self.0.archived_at.map(DateTime)
     }
     /// Why the record was archived.
     async fn archive_reason(&self) -> Option<&str> {
@@ -423,11 +418,6 @@ impl Prepare for Contract {
 }
 
 /// An optional extension of a contract's term.
-pub struct ExtensionOption(pub Row<extension_option::Entity>);
-
-crate::node_from_row!(ExtensionOption => extension_option);
-
-/// An optional extension of a contract's term.
 #[Object]
 impl ExtensionOption {
     /// The opaque global id.
@@ -488,24 +478,7 @@ impl ExtensionOption {
     }
 }
 
-/// One party's share of a contract's cost. Shares are percentages of their
-/// parent: the shares at every level sum to exactly 100.
-pub struct CostShare {
-    row: Row<cost_share::Entity>,
-    /// Every share of the same contract, when already loaded: walking the tree
-    /// then needs no further query.
-    all: Option<Rows<cost_share::Entity>>,
-}
-
 impl CostShare {
-    /// A share fetched on its own (e.g. by `node`).
-    pub fn alone(row: cost_share::Model) -> Self {
-        CostShare {
-            row: Arc::new(row),
-            all: None,
-        }
-    }
-
     /// The shares of one level of a contract's split: the top level when
     /// `parent` is `None`, else the sub-shares of `parent`.
     fn level(all: &Rows<cost_share::Entity>, parent: Option<i64>) -> Vec<CostShare> {

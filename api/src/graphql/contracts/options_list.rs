@@ -5,9 +5,10 @@ use async_graphql::Enum;
 use entity::extension_option;
 use sea_orm::Condition;
 
-use super::{ExtensionOption, OptionState, OptionStateFilter};
+use super::{OptionState, OptionStateFilter};
 use crate::error::AppResult;
 use crate::graphql::filter::{Conditions, DateFilter, FilterInput, IdFilter, IntFilter};
+use crate::graphql::nodes::ExtensionOption;
 
 /// A recorded option state as stored.
 fn stored_state(state: OptionState) -> entity::enums::OptionState {

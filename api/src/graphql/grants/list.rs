@@ -7,11 +7,11 @@ use entity::{grant_programme, grant_round, grant_round_theme as rt};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition};
 
-use super::{GrantAward, GrantProgramme, GrantRound};
 use crate::error::AppResult;
 use crate::graphql::filter::{
     Conditions, DateFilter, FilterInput, IdFilter, IntFilter, MoneyFilter, StringFilter,
 };
+use crate::graphql::nodes::{GrantAward, GrantProgramme, GrantRound};
 
 crate::list_filter! {
     /// Which grant programmes to list. Fields combine with AND; `and`, `or` and

@@ -1,37 +1,24 @@
 //! Grant programmes, their rounds and awards.
+//!
+//! The types themselves are declared in [`nodes`](super::nodes), where the
+//! other areas find them; their fields are resolved here.
 
 pub mod list;
 
-use async_graphql::{Context, Object, SimpleObject, ID};
-use entity::{grant_award, grant_programme, grant_round};
+use async_graphql::{Context, Object, ID};
+use entity::grant_programme;
 use sea_orm::ColumnTrait;
 
 use crate::graphql::ids::global_id;
 use crate::graphql::loaders::database;
-use crate::graphql::organisations::{Area, Organisation, Theme};
-use crate::graphql::prepared::Row;
+use crate::graphql::nodes::{
+    Area, FundingStream, GrantAward, GrantProgramme, GrantRound, Organisation, Theme,
+};
 use crate::graphql::relations::{load_children, load_linked, load_one, load_required};
 use crate::graphql::scalars::{
-    Date, FinancialYearScalar, Money, Provenance, Qualifier, ReportedAmount,
+    Date, FinancialYearScalar, Money, Provenance, Qualifier, ReportedAmount, ReportedCount,
 };
-use crate::graphql::services::FundingStream;
 use crate::store::fetch::one_where;
-
-/// A whole number as reported, with how exactly it is known ("nearly 150").
-#[derive(SimpleObject, Clone, Debug)]
-pub struct ReportedCount {
-    /// The number.
-    pub value: i32,
-    /// How exactly it is known.
-    pub qualifier: Qualifier,
-    /// The source's own words for the qualifier (e.g. "nearly"), if any.
-    pub wording: Option<String>,
-}
-
-/// A grant programme, e.g. the Mayor's Safer Communities Fund.
-pub struct GrantProgramme(pub Row<grant_programme::Entity>);
-
-crate::node_from_row!(GrantProgramme => grant_programme);
 
 /// A grant programme, e.g. the Mayor's Safer Communities Fund.
 #[Object]
@@ -93,11 +80,6 @@ impl GrantProgramme {
         )
     }
 }
-
-/// A round of a grant programme: a pot, a window for applications, awards.
-pub struct GrantRound(pub Row<grant_round::Entity>);
-
-crate::node_from_row!(GrantRound => grant_round);
 
 /// A round of a grant programme: a pot, a window for applications, awards.
 #[Object]
@@ -203,11 +185,6 @@ impl GrantRound {
         )
     }
 }
-
-/// A grant awarded to a recipient for a project.
-pub struct GrantAward(pub Row<grant_award::Entity>);
-
-crate::node_from_row!(GrantAward => grant_award);
 
 /// A grant awarded to a recipient for a project.
 #[Object]

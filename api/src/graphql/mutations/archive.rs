@@ -3,11 +3,9 @@
 use async_graphql::{Context, InputObject, Object, ID};
 
 use super::{as_writer, payload, refuse, settle};
-use crate::graphql::contracts::Contract;
 use crate::graphql::loaders::database;
 use crate::graphql::node::{parse_global_id, Node};
-use crate::graphql::organisations::Organisation;
-use crate::graphql::services::Service;
+use crate::graphql::nodes::{Contract, Organisation, Service};
 use crate::store::writes::{contracts, organisations, services, ArchiveTarget, Rejection};
 
 /// A record to archive, and why.

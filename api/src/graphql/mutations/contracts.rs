@@ -3,8 +3,9 @@
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
 
 use super::{as_writer, patch, payload, refuse, settle, Ids};
-use crate::graphql::contracts::{Contract, EiaStatus, ProcurementRoute};
+use crate::graphql::contracts::{EiaStatus, ProcurementRoute};
 use crate::graphql::loaders::database;
+use crate::graphql::nodes::Contract;
 use crate::graphql::scalars::{Date, DecimalScalar};
 use crate::store::writes::contracts::{
     create_contract, update_contract, ContractChanges, NewContract, NewOption,

@@ -3,8 +3,8 @@
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
 
 use super::{as_writer, patch, payload, refuse, settle, Ids};
-use crate::graphql::contracts::Contract;
 use crate::graphql::loaders::database;
+use crate::graphql::nodes::Contract;
 use crate::graphql::scalars::DecimalScalar;
 use crate::store::writes::cost_shares::{set_cost_shares, SetCostShares, ShareInput};
 

@@ -3,8 +3,8 @@
 use async_graphql::{Context, InputObject, Object, ID};
 
 use super::{as_writer, payload, refuse, settle, Ids};
-use crate::graphql::grants::{GrantAward, GrantProgramme, GrantRound};
 use crate::graphql::loaders::database;
+use crate::graphql::nodes::{GrantAward, GrantProgramme, GrantRound};
 use crate::graphql::scalars::{Date, DecimalScalar};
 use crate::store::writes::grants::{
     award_grant, create_programme, create_round, NewAward, NewProgramme, NewRound,

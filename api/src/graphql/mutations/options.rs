@@ -3,8 +3,8 @@
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 
 use super::{as_writer, refuse, settle, Ids, Payload, UserError};
-use crate::graphql::contracts::{Contract, ExtensionOption};
 use crate::graphql::loaders::database;
+use crate::graphql::nodes::{Contract, ExtensionOption};
 use crate::graphql::scalars::Date;
 use crate::store::writes::options::{
     add_extension_option, decline_extension_option, exercise_extension_option, AddOption,

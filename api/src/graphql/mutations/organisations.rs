@@ -4,7 +4,8 @@ use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
 
 use super::{as_writer, patch, payload, refuse, settle, Ids};
 use crate::graphql::loaders::database;
-use crate::graphql::organisations::{Organisation, OrganisationKind, OrganisationRole};
+use crate::graphql::nodes::Organisation;
+use crate::graphql::organisations::{OrganisationKind, OrganisationRole};
 use crate::store::writes::organisations::{
     create_organisation, update_organisation, NewOrganisation, OrganisationChanges,
 };

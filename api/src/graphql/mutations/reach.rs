@@ -4,7 +4,7 @@ use async_graphql::{Context, InputObject, Object, ID};
 
 use super::{as_writer, payload, refuse, settle, stored_qualifier, Ids};
 use crate::graphql::loaders::database;
-use crate::graphql::reach::Observation;
+use crate::graphql::nodes::Observation;
 use crate::graphql::scalars::{Date, DecimalScalar, Qualifier};
 use crate::store::writes::reach::{record_observation, RecordObservation};
 

@@ -4,7 +4,8 @@ use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
 
 use super::{as_writer, patch, payload, refuse, settle, Ids};
 use crate::graphql::loaders::database;
-use crate::graphql::services::{Service, ServiceStatus};
+use crate::graphql::nodes::Service;
+use crate::graphql::services::ServiceStatus;
 use crate::store::writes::services::{create_service, update_service, NewService, ServiceChanges};
 
 /// A new service.

@@ -4,8 +4,9 @@ use async_graphql::{Context, InputObject, Object, ID};
 
 use super::{as_writer, payload, refuse, settle, stored_qualifier, Ids};
 use crate::graphql::loaders::database;
+use crate::graphql::nodes::{Budget, SpendLine};
 use crate::graphql::scalars::{DecimalScalar, FinancialYearScalar, Qualifier};
-use crate::graphql::spend::{Budget, Quarter, SpendLine};
+use crate::graphql::spend::Quarter;
 use crate::store::writes::spend::{record_budget, record_spend, RecordBudget, RecordSpend};
 
 /// A funding stream's budget for a financial year.

@@ -6,12 +6,10 @@ use entity::{area, organisation, organisation_role, theme};
 use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition};
 
-use super::{
-    Area, AreaKindFilter, Organisation, OrganisationKindFilter, OrganisationRole,
-    OrganisationRoleFilter, Theme,
-};
+use super::{AreaKindFilter, OrganisationKindFilter, OrganisationRole, OrganisationRoleFilter};
 use crate::error::AppResult;
 use crate::graphql::filter::{Conditions, FilterInput, IdFilter, StringFilter};
+use crate::graphql::nodes::{Area, Organisation, Theme};
 
 crate::list_filter! {
     /// Which organisations to list. Fields combine with AND; `and`, `or` and `not`

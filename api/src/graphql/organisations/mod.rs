@@ -1,18 +1,19 @@
 //! Organisations (with their roles), areas and themes.
+//!
+//! The types themselves are declared in [`nodes`](super::nodes), where the
+//! other areas find them; their fields are resolved here.
 
 pub mod list;
 
 use async_graphql::{Context, Enum, Object, ID};
-use entity::{area, organisation, theme};
+use entity::organisation;
 use sea_orm::ColumnTrait;
 
-use crate::graphql::contracts::Contract;
 use crate::graphql::ids::global_id;
 use crate::graphql::loaders::database;
-use crate::graphql::prepared::Row;
-use crate::graphql::reach::Indicator;
+use crate::graphql::nodes::{Area, Contract, Indicator, Organisation, Theme};
 use crate::graphql::relations::{load_children, load_one};
-use crate::graphql::scalars::Provenance;
+use crate::graphql::scalars::{DateTime, Provenance};
 use crate::store::fetch::one_where;
 
 /// What kind of body an organisation is.
@@ -72,11 +73,6 @@ pub enum AreaKind {
 crate::filter_enum!(AreaKind => AreaKindFilter);
 
 /// An organisation: a commissioner, provider, partner, funder or grant recipient.
-pub struct Organisation(pub Row<organisation::Entity>);
-
-crate::node_from_row!(Organisation => organisation);
-
-/// An organisation: a commissioner, provider, partner, funder or grant recipient.
 #[Object]
 impl Organisation {
     /// The opaque global id.
@@ -89,8 +85,8 @@ impl Organisation {
         self.0.version
     }
     /// When the record was archived; null while it is in use.
-    async fn archived_at(&self) -> Option<crate::graphql::history::DateTime> {
-        self.0.archived_at.map(crate::graphql::history::DateTime)
+    async fn archived_at(&self) -> Option<DateTime> {
+        self.0.archived_at.map(DateTime)
     }
     /// Why the record was archived.
     async fn archive_reason(&self) -> Option<&str> {
@@ -158,11 +154,6 @@ impl Organisation {
 }
 
 /// A district, county or region.
-pub struct Area(pub Row<area::Entity>);
-
-crate::node_from_row!(Area => area);
-
-/// A district, county or region.
 #[Object]
 impl Area {
     /// The opaque global id.
@@ -185,11 +176,6 @@ impl Area {
         Ok(load_one(ctx, |l| &l.areas, parent).await?.map(Area))
     }
 }
-
-/// A theme that services and grants address, e.g. "Domestic Abuse".
-pub struct Theme(pub Row<theme::Entity>);
-
-crate::node_from_row!(Theme => theme);
 
 /// A theme that services and grants address, e.g. "Domestic Abuse".
 #[Object]

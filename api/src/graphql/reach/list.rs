@@ -5,11 +5,12 @@ use async_graphql::Enum;
 use entity::{indicator, observation};
 use sea_orm::Condition;
 
-use super::{AggregationFilter, Indicator, IndicatorUnitFilter, Observation};
+use super::{AggregationFilter, IndicatorUnitFilter};
 use crate::error::AppResult;
 use crate::graphql::filter::{
     Conditions, DateFilter, DecimalFilter, FilterInput, IdFilter, QualifierFilter, StringFilter,
 };
+use crate::graphql::nodes::{Indicator, Observation};
 
 crate::list_filter! {
     /// Which indicators to list. Fields combine with AND; `and`, `or` and `not`

@@ -1,25 +1,25 @@
 //! Reach and outcome figures: indicators and their observations per period.
+//!
+//! The types themselves are declared in [`nodes`](super::nodes), where the
+//! other areas find them; their fields are resolved here.
 
 pub mod list;
 
 use async_graphql::{Context, Enum, Lookahead, Object, ID};
-use entity::{indicator, observation};
+use entity::indicator;
 use futures::future::BoxFuture;
 use sea_orm::ColumnTrait;
 
 use crate::domain::FinancialYear;
 use crate::error::AppResult;
-use crate::graphql::contracts::Contract;
-use crate::graphql::grants::GrantRound;
 use crate::graphql::ids::global_id;
 use crate::graphql::loaders::database;
-use crate::graphql::organisations::Organisation;
+use crate::graphql::nodes::{Contract, GrantRound, Indicator, Observation, Organisation, Service};
 use crate::graphql::prepared::{selects, Prepare, Preparer, Row};
 use crate::graphql::relations::{load_children, load_one, load_required};
 use crate::graphql::scalars::{
     decimal_from_e4, Date, DecimalScalar, FinancialYearScalar, Provenance, Qualifier, ReportedValue,
 };
-use crate::graphql::services::Service;
 use crate::store::fetch::one_where;
 
 /// The unit of an indicator's values.
@@ -51,12 +51,6 @@ pub enum Aggregation {
 }
 
 crate::filter_enum!(Aggregation => AggregationFilter);
-
-/// A reach or outcome measure (young people reached, victim satisfaction...)
-/// for one subject: a service, contract, grant round or organisation.
-pub struct Indicator(pub Row<indicator::Entity>);
-
-crate::node_from_row!(Indicator => indicator);
 
 /// A reach or outcome measure (young people reached, victim satisfaction...)
 /// for one subject: a service, contract, grant round or organisation.
@@ -155,11 +149,6 @@ impl Prepare for Indicator {
         })
     }
 }
-
-/// An indicator's value over one period, with its target and baseline.
-pub struct Observation(pub Row<observation::Entity>);
-
-crate::node_from_row!(Observation => observation);
 
 /// An indicator's value over one period, with its target and baseline.
 #[Object]

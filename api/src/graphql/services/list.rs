@@ -6,9 +6,10 @@ use entity::{funding_stream, service};
 use entity::{service_area as sa, service_partner as sp, service_theme as st};
 use sea_orm::Condition;
 
-use super::{FundingStream, Service, ServiceStatusFilter};
+use super::ServiceStatusFilter;
 use crate::error::AppResult;
 use crate::graphql::filter::{Conditions, FilterInput, IdFilter, StringFilter};
+use crate::graphql::nodes::{FundingStream, Service};
 
 crate::list_filter! {
     /// Which services to list. Fields combine with AND; `and`, `or` and `not`

@@ -1,21 +1,23 @@
 //! Services (what is commissioned) and funding streams.
+//!
+//! The types themselves are declared in [`nodes`](super::nodes), where the
+//! other areas find them; their fields are resolved here.
 
 pub mod list;
 
 use async_graphql::{Context, Enum, Lookahead, Object, ID};
-use entity::{funding_stream, service};
+use entity::service;
 use sea_orm::ColumnTrait;
 
 use crate::error::AppResult;
-use crate::graphql::contracts::Contract;
 use crate::graphql::ids::global_id;
 use crate::graphql::loaders::database;
-use crate::graphql::organisations::{Area, Organisation, Theme};
+use crate::graphql::nodes::{
+    Area, Budget, Contract, FundingStream, Indicator, Organisation, Service, SpendLine, Theme,
+};
 use crate::graphql::prepared::{Prepare, Preparer, Row};
-use crate::graphql::reach::Indicator;
 use crate::graphql::relations::{load_children, load_linked, load_one};
-use crate::graphql::scalars::Provenance;
-use crate::graphql::spend::{Budget, SpendLine};
+use crate::graphql::scalars::{DateTime, Provenance};
 use crate::store::fetch::one_where;
 use futures::future::BoxFuture;
 
@@ -36,11 +38,6 @@ pub enum ServiceStatus {
 crate::filter_enum!(ServiceStatus => ServiceStatusFilter);
 
 /// A commissioned service, e.g. the Adult Sexual Assault Referral Centre.
-pub struct Service(pub Row<service::Entity>);
-
-crate::node_from_row!(Service => service);
-
-/// A commissioned service, e.g. the Adult Sexual Assault Referral Centre.
 #[Object]
 impl Service {
     /// The opaque global id.
@@ -53,8 +50,8 @@ impl Service {
         self.0.version
     }
     /// When the record was archived; null while it is in use.
-    async fn archived_at(&self) -> Option<crate::graphql::history::DateTime> {
-        self.0.archived_at.map(crate::graphql::history::DateTime)
+    async fn archived_at(&self) -> Option<DateTime> {
+        self.0.archived_at.map(DateTime)
     }
     /// Why the record was archived.
     async fn archive_reason(&self) -> Option<&str> {
@@ -160,11 +157,6 @@ impl Service {
         )
     }
 }
-
-/// A commissioning budget funding stream, e.g. "Victims of Crime".
-pub struct FundingStream(pub Row<funding_stream::Entity>);
-
-crate::node_from_row!(FundingStream => funding_stream);
 
 /// A commissioning budget funding stream, e.g. "Victims of Crime".
 #[Object]

@@ -5,11 +5,12 @@ use async_graphql::Enum;
 use entity::{budget, spend_line};
 use sea_orm::Condition;
 
-use super::{Budget, Quarter, QuarterFilter, SpendLine};
+use super::{Quarter, QuarterFilter};
 use crate::error::AppResult;
 use crate::graphql::filter::{
     Conditions, FilterInput, FinancialYearFilter, IdFilter, MoneyFilter, QualifierFilter,
 };
+use crate::graphql::nodes::{Budget, SpendLine};
 
 /// A quarter as stored (1 to 4).
 fn quarter_number(quarter: Quarter) -> i32 {

@@ -1,16 +1,16 @@
 //! Budgets and spend, by funding stream and financial year.
+//!
+//! The types themselves are declared in [`nodes`](super::nodes), where the
+//! other areas find them; their fields are resolved here.
 
 pub mod list;
 
 use async_graphql::{Context, Enum, Object, ID};
-use entity::{budget, spend_line};
 
-use crate::graphql::contracts::Contract;
 use crate::graphql::ids::global_id;
-use crate::graphql::prepared::Row;
+use crate::graphql::nodes::{Budget, Contract, FundingStream, Service, SpendLine};
 use crate::graphql::relations::{load_one, load_required};
 use crate::graphql::scalars::{FinancialYearScalar, Provenance, ReportedAmount};
-use crate::graphql::services::{FundingStream, Service};
 
 /// A quarter of a UK financial year.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,11 +39,6 @@ impl Quarter {
         }
     }
 }
-
-/// A funding stream's budget for one financial year.
-pub struct Budget(pub Row<budget::Entity>);
-
-crate::node_from_row!(Budget => budget);
 
 /// A funding stream's budget for one financial year.
 #[Object]
@@ -85,11 +80,6 @@ impl Budget {
         )
     }
 }
-
-/// Spend against a funding stream in a financial year (and, when known, a quarter).
-pub struct SpendLine(pub Row<spend_line::Entity>);
-
-crate::node_from_row!(SpendLine => spend_line);
 
 /// Spend against a funding stream in a financial year (and, when known, a quarter).
 #[Object]
