@@ -56,7 +56,7 @@ pub enum Command {
     Import(ImportCommand),
     /// Write open-data exports: OCDS for contracts, 360Giving for grants.
     #[command(subcommand)]
-    Export(crate::export::command::ExportCommand),
+    Export(ExportCommand),
 }
 
 /// Where the database is.
@@ -269,4 +269,63 @@ pub struct ImportArgs {
     /// Check every row and report, then roll back: nothing is written.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// `export` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// An OCDS 1.1 release package of one contract or of every contract in use.
+    Ocds(OcdsArgs),
+    /// 360Giving data (JSON, flat CSV, or the round figures as CSV) for a
+    /// grant programme or one of its rounds.
+    #[command(name = "360giving")]
+    Giving360(GivingArgs),
+}
+
+/// Flags of `export ocds`.
+#[derive(Debug, Clone, Args)]
+pub struct OcdsArgs {
+    /// The database.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Export only the contract with this reference (default: every contract in use).
+    #[arg(long, value_name = "REFERENCE")]
+    pub contract: Option<String>,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
+    /// The prefix of every `ocid`: "ocds-" and 1 to 32 lower-case letters or digits.
+    #[arg(long, env = "COMMTRACK_OCID_PREFIX",
+          default_value = crate::export::settings::DEFAULT_OCID_PREFIX)]
+    pub ocid_prefix: String,
+    /// The day statuses and option states are read on (default: today in Europe/London).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// The package's publishedDate, RFC 3339 (default: the latest release date).
+    #[arg(long, value_name = "DATETIME")]
+    pub published_date: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Flags of `export 360giving`.
+#[derive(Debug, Clone, Args)]
+pub struct GivingArgs {
+    /// The database.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// The grant programme's exact name.
+    #[arg(long)]
+    pub programme: String,
+    /// Only this round (its number) of the programme.
+    #[arg(long, value_name = "NUMBER")]
+    pub round: Option<i32>,
+    /// What to write.
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: crate::export::GivingFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
+    /// The prefix of grant and organisation identifiers: "360G-" and 1 to 32 letters or digits.
+    #[arg(long, env = "COMMTRACK_360G_PREFIX",
+          default_value = crate::export::settings::DEFAULT_GRANT_PREFIX)]
+    pub identifier_prefix: String,
 }

@@ -1,78 +1,18 @@
 //! `commtrack export ocds|360giving`: the open-data exports on the command
-//! line. Prefixes are checked before the database is opened, and a file
-//! named by `--out` is written whole or not at all (a temporary file beside
-//! it, renamed into place), so a refused export changes nothing.
+//! line (its flags are declared with the others in `config`). Prefixes are
+//! checked before the database is opened, and a file named by `--out` is
+//! written whole or not at all (a temporary file beside it, renamed into
+//! place), so a refused export changes nothing.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use chrono::{DateTime, NaiveDate, Utc};
-use clap::{Args, Subcommand};
-
 use super::ocds::OcdsSettings;
-use super::settings::{DEFAULT_GRANT_PREFIX, DEFAULT_OCID_PREFIX};
-use super::{GivingFormat, GrantPrefix, OcidPrefix};
-use crate::config::DatabaseArgs;
+use super::{GrantPrefix, OcidPrefix};
+use crate::config::ExportCommand;
 use crate::error::AppError;
 use crate::store::exports::{ContractScope, GrantScope};
-
-/// `export` subcommands.
-#[derive(Debug, Subcommand)]
-pub enum ExportCommand {
-    /// An OCDS 1.1 release package of one contract or of every contract in use.
-    Ocds(OcdsArgs),
-    /// 360Giving data (JSON, flat CSV, or the round figures as CSV) for a
-    /// grant programme or one of its rounds.
-    #[command(name = "360giving")]
-    Giving360(GivingArgs),
-}
-
-/// Flags of `export ocds`.
-#[derive(Debug, Clone, Args)]
-pub struct OcdsArgs {
-    /// The database.
-    #[command(flatten)]
-    pub database: DatabaseArgs,
-    /// Export only the contract with this reference (default: every contract in use).
-    #[arg(long, value_name = "REFERENCE")]
-    pub contract: Option<String>,
-    /// Write to this file instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
-    /// The prefix of every `ocid`: "ocds-" and 1 to 32 lower-case letters or digits.
-    #[arg(long, env = "COMMTRACK_OCID_PREFIX", default_value = DEFAULT_OCID_PREFIX)]
-    pub ocid_prefix: String,
-    /// The day statuses and option states are read on (default: today in Europe/London).
-    #[arg(long, value_name = "DATE")]
-    pub as_of: Option<NaiveDate>,
-    /// The package's publishedDate, RFC 3339 (default: the latest release date).
-    #[arg(long, value_name = "DATETIME")]
-    pub published_date: Option<DateTime<Utc>>,
-}
-
-/// Flags of `export 360giving`.
-#[derive(Debug, Clone, Args)]
-pub struct GivingArgs {
-    /// The database.
-    #[command(flatten)]
-    pub database: DatabaseArgs,
-    /// The grant programme's exact name.
-    #[arg(long)]
-    pub programme: String,
-    /// Only this round (its number) of the programme.
-    #[arg(long, value_name = "NUMBER")]
-    pub round: Option<i32>,
-    /// What to write.
-    #[arg(long, value_enum, default_value = "json")]
-    pub format: GivingFormat,
-    /// Write to this file instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
-    /// The prefix of grant and organisation identifiers: "360G-" and 1 to 32 letters or digits.
-    #[arg(long, env = "COMMTRACK_360G_PREFIX", default_value = DEFAULT_GRANT_PREFIX)]
-    pub identifier_prefix: String,
-}
 
 /// One line for a refused or failed export: the message and its code.
 fn refusal(err: &AppError) -> String {
