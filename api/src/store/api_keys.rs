@@ -1,5 +1,5 @@
 //! API keys: insert, find by prefix, list, revoke. Only hashes are stored;
-//! generating and checking secrets is `crate::auth::keys`' job.
+//! generating and checking secrets is the job of `auth::keys`.
 
 use std::collections::HashMap;
 
