@@ -11,6 +11,8 @@ use serde_json::{json, Value};
 mod limits;
 #[path = "lists/money_reach_contracts.rs"]
 mod money_reach_contracts;
+#[path = "lists/positional.rs"]
+mod positional;
 
 /// The filter and order input types of a list field.
 fn input_types(field: &str) -> (&'static str, &'static str) {

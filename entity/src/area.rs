@@ -4,15 +4,17 @@ use sea_orm::entity::prelude::*;
 
 use crate::enums::*;
 
-/// A district, county or region served.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "areas")]
-pub struct Model {
-    #[sea_orm(primary_key)]
-    pub id: i64,
-    pub name: String,
-    pub kind: AreaKind,
-    pub parent_id: Option<i64>,
+crate::model! {
+    /// A district, county or region served.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "areas")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub name: String,
+        pub kind: AreaKind,
+        pub parent_id: Option<i64>,
+    }
 }
 
 /// Relations are resolved by batched loaders in `api`, not by joins here.

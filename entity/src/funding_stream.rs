@@ -2,14 +2,16 @@
 
 use sea_orm::entity::prelude::*;
 
-/// A commissioning budget funding stream.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "funding_streams")]
-pub struct Model {
-    #[sea_orm(primary_key)]
-    pub id: i64,
-    pub name: String,
-    pub description: Option<String>,
+crate::model! {
+    /// A commissioning budget funding stream.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "funding_streams")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub name: String,
+        pub description: Option<String>,
+    }
 }
 
 /// Relations are resolved by batched loaders in `api`, not by joins here.

@@ -2,14 +2,16 @@
 
 use sea_orm::entity::prelude::*;
 
-/// An area a grant award covers.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "grant_award_areas")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub award_id: i64,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub area_id: i64,
+crate::model! {
+    /// An area a grant award covers.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "grant_award_areas")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub award_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub area_id: i64,
+    }
 }
 
 /// Relations are resolved by batched loaders in `api`, not by joins here.

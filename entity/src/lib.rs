@@ -1,4 +1,5 @@
-//! SeaORM entities of commtrack: one module per table, nothing else.
+//! SeaORM entities of commtrack: one module per table, and how their rows
+//! are read (`model`).
 //!
 //! Money is integer pence (`*_pence`), shares integer parts per million
 //! (`share_ppm`), observed values integers scaled by 10^4 (`*_e4`): exact and
@@ -20,6 +21,7 @@ pub mod grant_programme;
 pub mod grant_round;
 pub mod grant_round_theme;
 pub mod indicator;
+pub mod model;
 pub mod observation;
 pub mod organisation;
 pub mod organisation_role;

@@ -4,26 +4,28 @@ use sea_orm::entity::prelude::*;
 
 use crate::enums::*;
 
-/// An organisation: commissioner, provider, partner, funder or grant recipient (one organisation can play several roles).
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "organisations")]
-pub struct Model {
-    #[sea_orm(primary_key)]
-    pub id: i64,
-    pub name: String,
-    pub short_name: Option<String>,
-    pub kind: OrganisationKind,
-    pub parent_id: Option<i64>,
-    pub description: Option<String>,
-    pub source: Option<String>,
-    pub is_illustrative: bool,
-    pub illustrative_fields: Option<String>,
-    /// Raised by one on every change; updates name the version they read.
-    pub version: i32,
-    /// When the record was archived (soft-deleted), if it was.
-    pub archived_at: Option<DateTimeUtc>,
-    /// Why it was archived.
-    pub archive_reason: Option<String>,
+crate::model! {
+    /// An organisation: commissioner, provider, partner, funder or grant recipient (one organisation can play several roles).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "organisations")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub name: String,
+        pub short_name: Option<String>,
+        pub kind: OrganisationKind,
+        pub parent_id: Option<i64>,
+        pub description: Option<String>,
+        pub source: Option<String>,
+        pub is_illustrative: bool,
+        pub illustrative_fields: Option<String>,
+        /// Raised by one on every change; updates name the version they read.
+        pub version: i32,
+        /// When the record was archived (soft-deleted), if it was.
+        pub archived_at: Option<DateTimeUtc>,
+        /// Why it was archived.
+        pub archive_reason: Option<String>,
+    }
 }
 
 /// Relations are resolved by batched loaders in `api`, not by joins here.

@@ -2,14 +2,16 @@
 
 use sea_orm::entity::prelude::*;
 
-/// An area a service covers.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "service_areas")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub service_id: i64,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub area_id: i64,
+crate::model! {
+    /// An area a service covers.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "service_areas")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub service_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub area_id: i64,
+    }
 }
 
 /// Relations are resolved by batched loaders in `api`, not by joins here.

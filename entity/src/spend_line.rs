@@ -4,26 +4,28 @@ use sea_orm::entity::prelude::*;
 
 use crate::enums::*;
 
-/// Spend against a funding stream in a financial year (and optionally a quarter).
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "spend_lines")]
-pub struct Model {
-    #[sea_orm(primary_key)]
-    pub id: i64,
-    pub funding_stream_id: i64,
-    pub financial_year: i32,
-    pub quarter: Option<i32>,
-    pub service_id: Option<i64>,
-    pub contract_id: Option<i64>,
-    pub amount_pence: i64,
-    pub qualifier: Qualifier,
-    pub wording: Option<String>,
-    pub description: Option<String>,
-    pub source: Option<String>,
-    pub is_illustrative: bool,
-    pub illustrative_fields: Option<String>,
-    /// Raised by one on every change; updates name the version they read.
-    pub version: i32,
+crate::model! {
+    /// Spend against a funding stream in a financial year (and optionally a quarter).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "spend_lines")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub funding_stream_id: i64,
+        pub financial_year: i32,
+        pub quarter: Option<i32>,
+        pub service_id: Option<i64>,
+        pub contract_id: Option<i64>,
+        pub amount_pence: i64,
+        pub qualifier: Qualifier,
+        pub wording: Option<String>,
+        pub description: Option<String>,
+        pub source: Option<String>,
+        pub is_illustrative: bool,
+        pub illustrative_fields: Option<String>,
+        /// Raised by one on every change; updates name the version they read.
+        pub version: i32,
+    }
 }
 
 /// Relations are resolved by batched loaders in `api`, not by joins here.

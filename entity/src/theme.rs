@@ -2,13 +2,15 @@
 
 use sea_orm::entity::prelude::*;
 
-/// A theme such as Domestic Abuse.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "themes")]
-pub struct Model {
-    #[sea_orm(primary_key)]
-    pub id: i64,
-    pub name: String,
+crate::model! {
+    /// A theme such as Domestic Abuse.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "themes")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub name: String,
+    }
 }
 
 /// Relations are resolved by batched loaders in `api`, not by joins here.

@@ -120,7 +120,7 @@ pub async fn list<L>(
 ) -> AppResult<Page<L>>
 where
     L: Listing,
-    <L::Entity as EntityTrait>::Model: Sync,
+    <L::Entity as EntityTrait>::Model: entity::model::Positional + Sync,
 {
     let condition = list_condition::<L>(filter.as_ref(), include_archived)?;
     let keys = match order_by {

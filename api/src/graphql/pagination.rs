@@ -267,7 +267,7 @@ pub async fn keyset_page<E, T>(
 ) -> AppResult<Page<T>>
 where
     E: EntityTrait,
-    E::Model: Sync,
+    E::Model: entity::model::Positional + Sync,
     T: OutputType,
 {
     Ok(keyset_rows(ctx, id, request).await?.into_page(wrap))
@@ -313,7 +313,7 @@ pub async fn keyset_rows<E>(
 ) -> AppResult<PageRows<E>>
 where
     E: EntityTrait,
-    E::Model: Sync,
+    E::Model: entity::model::Positional + Sync,
 {
     let limit = page_size(request.first)?;
     let mut order = request.order;
@@ -339,7 +339,7 @@ where
             OrderDirection::Desc => query.order_by_desc(key.column),
         };
     }
-    let mut rows = query.limit(limit + 1).all(&db).await?;
+    let mut rows = crate::store::fetch::rows(query.limit(limit + 1), &db).await?;
     let has_next = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
     let keys = rows

@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex};
 
 use async_graphql::dataloader::Loader;
 use async_graphql::{Context, Lookahead};
+use entity::model::Positional;
 use futures::future::BoxFuture;
 use sea_orm::EntityTrait;
 
@@ -115,7 +116,7 @@ impl<'a> Preparer<'a> {
     ) -> AppResult<Vec<Row<E>>>
     where
         E: EntityTrait,
-        E::Model: Keyed + Clone + Send + Sync,
+        E::Model: Positional + Keyed + Clone + Send + Sync,
     {
         let ids: Vec<i64> = ids
             .into_iter()
@@ -145,7 +146,7 @@ impl<'a> Preparer<'a> {
     ) -> AppResult<Vec<Row<E>>>
     where
         E: EntityTrait,
-        E::Model: Clone + Send + Sync,
+        E::Model: Positional + Clone + Send + Sync,
     {
         let parents: Vec<i64> = parents
             .into_iter()

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::Context;
+use entity::model::Positional;
 
 use crate::error::{AppError, AppResult};
 use crate::graphql::loaders::{loaders, Children, Ids, Loaders};
@@ -16,7 +17,7 @@ use crate::graphql::prepared::{Prepared, Row, Rows};
 pub async fn load_one<E, F>(ctx: &Context<'_>, pick: F, id: i64) -> AppResult<Option<Row<E>>>
 where
     E: sea_orm::EntityTrait,
-    E::Model: crate::store::fetch::Keyed + Clone + Send + Sync,
+    E::Model: crate::store::fetch::Keyed + Positional + Clone + Send + Sync,
     F: FnOnce(&Loaders) -> &Ids<E>,
 {
     let loader = pick(loaders(ctx)?);
@@ -31,7 +32,7 @@ where
 pub async fn load_required<E, F>(ctx: &Context<'_>, pick: F, id: i64) -> AppResult<Row<E>>
 where
     E: sea_orm::EntityTrait,
-    E::Model: crate::store::fetch::Keyed + Clone + Send + Sync,
+    E::Model: crate::store::fetch::Keyed + Positional + Clone + Send + Sync,
     F: FnOnce(&Loaders) -> &Ids<E>,
 {
     load_one(ctx, pick, id)
@@ -44,7 +45,7 @@ where
 pub async fn load_children<E, F>(ctx: &Context<'_>, pick: F, parent: i64) -> AppResult<Rows<E>>
 where
     E: sea_orm::EntityTrait,
-    E::Model: Clone + Send + Sync,
+    E::Model: Positional + Clone + Send + Sync,
     F: FnOnce(&Loaders) -> &Children<E>,
 {
     let loader = pick(loaders(ctx)?);
@@ -67,7 +68,7 @@ pub async fn load_many<E, F>(
 ) -> AppResult<Vec<Row<E>>>
 where
     E: sea_orm::EntityTrait,
-    E::Model: crate::store::fetch::Keyed + Clone + Send + Sync,
+    E::Model: crate::store::fetch::Keyed + Positional + Clone + Send + Sync,
     F: FnOnce(&Loaders) -> &Ids<E>,
 {
     let loader = pick(loaders(ctx)?);
@@ -104,9 +105,9 @@ pub async fn load_linked<L, E, FL, FR>(
 ) -> AppResult<Vec<Row<E>>>
 where
     L: sea_orm::EntityTrait,
-    L::Model: Clone + Send + Sync,
+    L::Model: Positional + Clone + Send + Sync,
     E: sea_orm::EntityTrait,
-    E::Model: crate::store::fetch::Keyed + Clone + Send + Sync,
+    E::Model: crate::store::fetch::Keyed + Positional + Clone + Send + Sync,
     FL: FnOnce(&Loaders) -> &Children<L>,
     FR: FnOnce(&Loaders) -> &Ids<E>,
 {

@@ -6,7 +6,11 @@ use std::collections::HashMap;
 use std::marker::PhantomData;
 
 use async_graphql::dataloader::Loader;
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use entity::model::{Decoded, Positional};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Select,
+};
 
 use crate::error::{AppError, AppResult};
 
@@ -49,6 +53,17 @@ keyed!(
     observation,
 );
 
+/// The rows `query` (a `find()` of whole rows) selects, read by position
+/// (`entity::model`): no column looked up by name, no text made for a NULL.
+pub async fn rows<E>(query: Select<E>, db: &impl ConnectionTrait) -> AppResult<Vec<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Positional,
+{
+    let rows = query.into_model::<Decoded<E::Model>>().all(db).await?;
+    Ok(rows.into_iter().map(|Decoded(row)| row).collect())
+}
+
 /// Loads rows of `E` by id.
 pub struct ById<E: EntityTrait> {
     db: DatabaseConnection,
@@ -65,7 +80,7 @@ impl<E: EntityTrait> ById<E> {
 impl<E> Loader<i64> for ById<E>
 where
     E: EntityTrait,
-    E::Model: Keyed + Clone + Send + Sync,
+    E::Model: Keyed + Positional + Clone + Send + Sync,
 {
     type Value = E::Model;
     type Error = AppError;
@@ -73,10 +88,8 @@ where
     async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, E::Model>> {
         let mut found = HashMap::with_capacity(keys.len());
         for chunk in keys.chunks(MAX_KEYS) {
-            let rows = E::find()
-                .filter(self.id.is_in(chunk.iter().copied()))
-                .all(&self.db)
-                .await?;
+            let query = E::find().filter(self.id.is_in(chunk.iter().copied()));
+            let rows = rows(query, &self.db).await?;
             found.extend(rows.into_iter().map(|row| (row.key(), row)));
         }
         Ok(found)
@@ -114,7 +127,7 @@ impl<E: EntityTrait> ByParent<E> {
 impl<E> Loader<i64> for ByParent<E>
 where
     E: EntityTrait,
-    E::Model: Clone + Send + Sync,
+    E::Model: Positional + Clone + Send + Sync,
 {
     type Value = Vec<E::Model>;
     type Error = AppError;
@@ -127,7 +140,7 @@ where
             for column in &self.order {
                 query = query.order_by_asc(*column);
             }
-            for row in query.all(&self.db).await? {
+            for row in rows(query, &self.db).await? {
                 if let Some(parent) = (self.parent_of)(&row) {
                     groups.entry(parent).or_default().push(row);
                 }
