@@ -12,13 +12,14 @@
 //! never answered with rows read before it.
 
 use std::any::Any;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use async_graphql::dataloader::Loader;
 use async_graphql::{Context, Lookahead};
 use entity::model::Positional;
 use futures::future::BoxFuture;
+use rustc_hash::FxHashMap;
 use sea_orm::EntityTrait;
 
 use crate::error::AppResult;
@@ -34,9 +35,11 @@ pub type Rows<E> = Arc<[Row<E>]>;
 ///
 /// A relation is named by its shared loader (every relation has its own,
 /// built once with the schema), so the store is keyed by the loader's address.
+/// Its maps hash with Fx: a page reads them once per field of every row, and
+/// their keys are addresses and row ids, not text a client chooses.
 #[derive(Default)]
 pub struct Prepared {
-    relations: Mutex<HashMap<usize, Box<dyn Any + Send>>>,
+    relations: Mutex<FxHashMap<usize, Box<dyn Any + Send>>>,
 }
 
 fn relation_of<T>(loader: &T) -> usize {
@@ -48,7 +51,7 @@ impl Prepared {
         let relations = self.relations.lock().unwrap_or_else(|e| e.into_inner());
         let set = relations
             .get(&relation)?
-            .downcast_ref::<HashMap<i64, V>>()?;
+            .downcast_ref::<FxHashMap<i64, V>>()?;
         set.get(&key).cloned()
     }
 
@@ -60,8 +63,8 @@ impl Prepared {
         let mut relations = self.relations.lock().unwrap_or_else(|e| e.into_inner());
         let set = relations
             .entry(relation)
-            .or_insert_with(|| Box::new(HashMap::<i64, V>::new()));
-        if let Some(set) = set.downcast_mut::<HashMap<i64, V>>() {
+            .or_insert_with(|| Box::new(FxHashMap::<i64, V>::default()));
+        if let Some(set) = set.downcast_mut::<FxHashMap<i64, V>>() {
             set.extend(entries);
         }
     }

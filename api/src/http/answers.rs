@@ -9,7 +9,9 @@
 //! is kept only when it carries no error, and is keyed by everything that
 //! can change it: the data version, the caller's role and organisation, the
 //! day in Europe/London (the calendar's default `asOf`), the operation, its
-//! variables and its text.
+//! variables and its text. Requests for an answer not kept yet wait for
+//! the first of them to build it (one answer built, not one per request: a
+//! dashboard's panels all ask again right after a write).
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -44,10 +46,12 @@ impl quick_cache::Weighter<String, Arc<str>> for Bytes {
     }
 }
 
+type Kept = quick_cache::sync::Cache<String, Arc<str>, Bytes>;
+
 /// The kept answers.
 pub struct Answers {
     db: DatabaseConnection,
-    kept: quick_cache::sync::Cache<String, Arc<str>, Bytes>,
+    kept: Kept,
     /// The newest data version seen; older answers are dropped when it moves.
     latest: AtomicI64,
 }
@@ -84,14 +88,43 @@ impl Answers {
         ))
     }
 
-    /// The kept answer under `key`.
-    pub fn get(&self, key: &str) -> Option<Arc<str>> {
-        self.kept.get(key)
+    /// The answer kept under `key`, or the duty to build it: until the
+    /// returned [`Pending`] keeps an answer or is dropped, other requests
+    /// for `key` wait here (a dropped one hands the duty to one of them).
+    pub async fn find(&self, key: &str) -> Found<'_> {
+        match self.kept.get_value_or_guard_async(key).await {
+            Ok(answer) => Found::Kept(answer),
+            Err(guard) => Found::Build(Pending(guard)),
+        }
     }
+}
 
-    /// Keeps `answer` under `key`.
-    pub fn keep(&self, key: String, answer: Arc<str>) {
-        self.kept.insert(key, answer);
+/// What a request finds under its key.
+pub enum Found<'a> {
+    /// The answer, built by an earlier request.
+    Kept(Arc<str>),
+    /// Nothing yet: this request builds it.
+    Build(Pending<'a>),
+}
+
+/// An answer being built: other requests for it wait until it is kept or
+/// this is dropped.
+pub struct Pending<'a>(
+    quick_cache::sync::PlaceholderGuard<
+        'a,
+        String,
+        Arc<str>,
+        Bytes,
+        quick_cache::DefaultHashBuilder,
+        quick_cache::sync::DefaultLifecycle<String, Arc<str>>,
+    >,
+);
+
+impl Pending<'_> {
+    /// Keeps `answer` and hands it to the requests waiting for it.
+    pub fn keep(self, answer: Arc<str>) {
+        // Refused only when the key was replaced meanwhile: nothing to keep then.
+        let _ = self.0.insert(answer);
     }
 }
 
@@ -127,6 +160,47 @@ pub fn is_aggregate_only(document: &ExecutableDocument, operation_name: Option<&
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::{Answers, Found};
+
+    #[tokio::test]
+    async fn requests_for_an_answer_being_built_wait_for_it() {
+        let answers = Answers::new(sea_orm::DatabaseConnection::default());
+        let Found::Build(pending) = answers.find("key").await else {
+            panic!("nothing is kept yet");
+        };
+        let waiting = async {
+            match answers.find("key").await {
+                Found::Kept(answer) => answer,
+                Found::Build(_) => panic!("a second request would build the answer again"),
+            }
+        };
+        let building = async {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            pending.keep(Arc::from("{\"data\":{}}"));
+        };
+        let (answer, ()) = tokio::join!(waiting, building);
+        assert_eq!(&*answer, "{\"data\":{}}");
+    }
+
+    #[tokio::test]
+    async fn an_answer_not_kept_passes_the_duty_to_a_waiting_request() {
+        let answers = Answers::new(sea_orm::DatabaseConnection::default());
+        let Found::Build(pending) = answers.find("key").await else {
+            panic!("nothing is kept yet");
+        };
+        let waiting = async { matches!(answers.find("key").await, Found::Build(_)) };
+        let failing = async {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            // An answer with errors is not kept.
+            drop(pending);
+        };
+        let (builds, ()) = tokio::join!(waiting, failing);
+        assert!(builds, "the waiting request builds the answer itself");
+    }
+
     /// Whether `query` (which must parse) is kept.
     fn is_aggregate_only(query: &str, operation_name: Option<&str>) -> bool {
         let document = async_graphql::parser::parse_query(query).expect("a query that parses");

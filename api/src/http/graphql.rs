@@ -208,28 +208,28 @@ async fn answer(
     } else {
         None
     };
-    if let Some(answer) = kept.as_deref().and_then(|key| state.answers.get(key)) {
-        return ok_reply(answer.to_string(), media, None);
-    }
+    let pending = match &kept {
+        Some(key) => match state.answers.find(key).await {
+            answers::Found::Kept(answer) => return ok_reply(answer.to_string(), media, None),
+            answers::Found::Build(pending) => Some(pending),
+        },
+        None => None,
+    };
     let request_id = reply::request_id(headers);
     let mut graphql = graphql.data(RequestId(request_id));
     if let Some(principal) = principal {
         graphql = graphql.data(principal);
     }
     let response = state.schema.execute(graphql).await;
-    reply_with(
-        response,
-        headers,
-        kept.map(|key| (state.answers.as_ref(), key)),
-    )
+    reply_with(response, headers, pending)
 }
 
 /// The HTTP reply carrying `response`, whose errors all leave with a code;
-/// an answer without errors is kept under `keep`'s key.
+/// an answer without errors is kept by `pending`.
 fn reply_with(
     mut response: async_graphql::Response,
     headers: &HeaderMap,
-    keep: Option<(&answers::Answers, String)>,
+    pending: Option<answers::Pending<'_>>,
 ) -> Response {
     let media = Media::accepted(headers);
     let request_id = reply::request_id(headers);
@@ -259,8 +259,8 @@ fn reply_with(
         set_headers(&mut reply, media, Some(response.http_headers));
         return reply;
     }
-    if let (Some((answers, key)), true) = (keep, response.errors.is_empty()) {
-        answers.keep(key, body.as_str().into());
+    if let (Some(pending), true) = (pending, response.errors.is_empty()) {
+        pending.keep(body.as_str().into());
     }
     ok_reply(body, media, Some(response.http_headers))
 }
