@@ -8,7 +8,8 @@
 #   BIN=/tmp/other-build ROUNDS=1 DURATION=2 bench/lists.sh postgres://postgres@127.0.0.1:5432/bench_peer
 #
 # Settings (environment): BIN (target/release/commtrack), ROUNDS (3),
-# DURATION seconds of each load (5), PORT (18183).
+# DURATION seconds of each load (5), PORT (18183), LISTS (the names of
+# bench/lists/*.graphql to run, e.g. "contracts services"; default all).
 set -euo pipefail
 export PGSSLMODE=${PGSSLMODE:-disable}
 cd "$(dirname "$0")/.."
@@ -29,6 +30,7 @@ until curl -sf -o /dev/null -X POST -H 'content-type: application/json' \
 names=()
 for file in bench/lists/*.graphql; do
   name=$(basename "$file" .graphql)
+  [ -z "${LISTS:-}" ] || [[ " $LISTS " == *" $name "* ]] || continue
   names+=("$name")
   jq -Rs '{query: .}' "$file" > "$work/$name.json"
   answer=$(curl -sf -X POST -H 'content-type: application/json' --data-binary "@$work/$name.json" "$endpoint")

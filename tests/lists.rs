@@ -7,6 +7,8 @@ mod common;
 use common::TestApp;
 use serde_json::{json, Value};
 
+#[path = "lists/latest.rs"]
+mod latest;
 #[path = "lists/limits.rs"]
 mod limits;
 #[path = "lists/money_reach_contracts.rs"]

@@ -82,6 +82,8 @@ pub struct Loaders {
     pub indicators_by_organisation: Children<indicator::Entity>,
     /// An indicator's observations, oldest period first.
     pub observations_by_indicator: Children<observation::Entity>,
+    /// An indicator's latest observation (the last of `observations_by_indicator`).
+    pub latest_observation_by_indicator: Ids<observation::Entity>,
     /// A service's spend lines.
     pub spend_by_service: Children<spend_line::Entity>,
 }
@@ -281,6 +283,17 @@ impl Loaders {
                 |m| Some(m.indicator_id),
                 vec![ob::Column::PeriodEnd, ob::Column::Id],
             ),
+            latest_observation_by_indicator: DataLoader::new(
+                ById::<ob::Entity>::last_of(
+                    db.clone(),
+                    ob::Column::IndicatorId,
+                    |m| m.indicator_id,
+                    ob::Column::PeriodEnd,
+                    ob::Column::Id,
+                ),
+                tokio::spawn,
+            )
+            .delay(delay),
             spend_by_service: children::<sl::Entity>(
                 db,
                 delay,

@@ -64,23 +64,68 @@ where
     Ok(rows.into_iter().map(|Decoded(row)| row).collect())
 }
 
-/// Loads rows of `E` by id.
+/// Loads rows of `E` by a key: their id, or, for [`ById::last_of`], the
+/// parent whose last row each is.
 pub struct ById<E: EntityTrait> {
     db: DatabaseConnection,
     id: E::Column,
+    key_of: fn(&E::Model) -> i64,
+    only: Option<Condition>,
 }
 
 impl<E: EntityTrait> ById<E> {
     /// A loader of `E` keyed by its `id` column.
-    pub fn new(db: DatabaseConnection, id: E::Column) -> Self {
-        ById { db, id }
+    pub fn new(db: DatabaseConnection, id: E::Column) -> Self
+    where
+        E::Model: Keyed,
+    {
+        ById {
+            db,
+            id,
+            key_of: Keyed::key,
+            only: None,
+        }
+    }
+
+    /// A loader of the last row of `E` of each parent (the foreign key
+    /// `parent`, read back from a row with `parent_of`): the row with the
+    /// greatest `order`, then the greatest `id`, keyed by the parent. One
+    /// statement whatever the parents' rows, decoding one row per parent
+    /// (an indicator's latest observation of its 40 quarters).
+    pub fn last_of(
+        db: DatabaseConnection,
+        parent: E::Column,
+        parent_of: fn(&E::Model) -> i64,
+        order: E::Column,
+        id: E::Column,
+    ) -> Self {
+        use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+        let later = Alias::new("later");
+        let table = E::default();
+        let is_later = Expr::col((later.clone(), order))
+            .gt(Expr::col((table, order)))
+            .or(Expr::col((later.clone(), order))
+                .eq(Expr::col((table, order)))
+                .and(Expr::col((later.clone(), id)).gt(Expr::col((table, id)))));
+        let mut later_rows = Query::select();
+        later_rows
+            .expr(Expr::val(1))
+            .from_as(table, later.clone())
+            .and_where(Expr::col((later, parent)).eq(Expr::col((table, parent))))
+            .and_where(is_later);
+        ById {
+            db,
+            id: parent,
+            key_of: parent_of,
+            only: Some(Condition::all().add(Expr::exists(later_rows).not())),
+        }
     }
 }
 
 impl<E> Loader<i64> for ById<E>
 where
     E: EntityTrait,
-    E::Model: Keyed + Positional + Clone + Send + Sync,
+    E::Model: Positional + Clone + Send + Sync,
 {
     type Value = E::Model;
     type Error = AppError;
@@ -88,9 +133,12 @@ where
     async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, E::Model>> {
         let mut found = HashMap::with_capacity(keys.len());
         for chunk in keys.chunks(MAX_KEYS) {
-            let query = E::find().filter(self.id.is_in(chunk.iter().copied()));
+            let mut query = E::find().filter(self.id.is_in(chunk.iter().copied()));
+            if let Some(only) = &self.only {
+                query = query.filter(only.clone());
+            }
             let rows = rows(query, &self.db).await?;
-            found.extend(rows.into_iter().map(|row| (row.key(), row)));
+            found.extend(rows.into_iter().map(|row| ((self.key_of)(&row), row)));
         }
         Ok(found)
     }

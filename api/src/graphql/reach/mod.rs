@@ -13,9 +13,9 @@ use sea_orm::ColumnTrait;
 use crate::domain::FinancialYear;
 use crate::error::AppResult;
 use crate::graphql::ids::global_id;
-use crate::graphql::loaders::database;
+use crate::graphql::loaders::{database, loaders};
 use crate::graphql::nodes::{Contract, GrantRound, Indicator, Observation, Organisation, Service};
-use crate::graphql::prepared::{selects, Prepare, Preparer, Row};
+use crate::graphql::prepared::{Prepare, Prepared, Preparer, Row};
 use crate::graphql::relations::{load_children, load_one, load_required};
 use crate::graphql::scalars::{
     decimal_from_e4, Date, DecimalScalar, FinancialYearScalar, Provenance, Qualifier, ReportedValue,
@@ -122,13 +122,24 @@ impl Indicator {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<Observation>> {
-        let rows = load_children(ctx, |l| &l.observations_by_indicator, self.0.id).await?;
-        Ok(rows.last().cloned().map(Observation))
+        // The last of its observations, when the page loaded them all.
+        let all = ctx.data_opt::<Prepared>().and_then(|prepared| {
+            prepared.children(&loaders(ctx).ok()?.observations_by_indicator, self.0.id)
+        });
+        if let Some(rows) = all {
+            return Ok(rows.last().cloned().map(Observation));
+        }
+        Ok(
+            load_one(ctx, |l| &l.latest_observation_by_indicator, self.0.id)
+                .await?
+                .map(Observation),
+        )
     }
 }
 
 /// Indicators listed with a page (a contract's, a service's) load the
-/// observations of all of them in one statement, when any is selected.
+/// observations of all of them in one statement when `observations` is
+/// selected, else only the latest of each when `latestObservation` is.
 impl Prepare for Indicator {
     type Entity = indicator::Entity;
 
@@ -138,12 +149,13 @@ impl Prepare for Indicator {
         selection: &'a Lookahead<'s>,
     ) -> BoxFuture<'a, AppResult<()>> {
         Box::pin(async move {
-            if selects(selection, &["observations", "latestObservation"]) {
-                with.children(
-                    &with.loaders.observations_by_indicator,
-                    rows.iter().map(|i| i.id),
-                )
-                .await?;
+            let ids = rows.iter().map(|i| i.id);
+            if selection.field("observations").exists() {
+                with.children(&with.loaders.observations_by_indicator, ids)
+                    .await?;
+            } else if selection.field("latestObservation").exists() {
+                with.rows(&with.loaders.latest_observation_by_indicator, ids)
+                    .await?;
             }
             Ok(())
         })
