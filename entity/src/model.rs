@@ -3,11 +3,12 @@
 //! SeaORM's derived `FromQueryResult` looks every column up by name and, for
 //! every NULL column, formats the column's name into an error that it then
 //! discards: on a page of rows with many optional columns that text was
-//! about half of the decoding work. [`model!`](crate::model) declares a table's `Model`
-//! as written and lets it also be read by position ([`Positional`]): a
-//! `find()` selects the columns in the order the fields are declared, each
-//! column is read at its index, and a NULL makes no text (SeaORM's error
-//! for it is still built, empty, and discarded by an optional field).
+//! about half of the decoding work. [`model!`](crate::model) declares a
+//! table's `Model` as written and lets it also be read by position
+//! ([`Positional`]): a `find()` selects the columns in the order the fields
+//! are declared, each column is read at its index, and a NULL makes no text
+//! (SeaORM's error for it is still built, empty, and discarded by an
+//! optional field).
 
 use std::fmt;
 use std::marker::PhantomData;
