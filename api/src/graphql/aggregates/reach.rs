@@ -10,7 +10,7 @@ use super::{count, qualifier};
 use crate::domain::aggregates::sum_bound;
 use crate::error::{AppError, AppResult};
 use crate::graphql::filter::{
-    combine, DateFilter, FinancialYearFilter, IdFilter, QualifierFilter, StringFilter,
+    combine, DateFilter, FinancialYearFilter, IdFilter, Nested, QualifierFilter, StringFilter,
     MAX_IN_VALUES,
 };
 use crate::graphql::loaders::cached;
@@ -114,6 +114,12 @@ fn year_condition(
         .fold(Condition::all(), |c, part| c.add(part)))
 }
 
+impl Nested for ReachSummaryFilter {
+    fn nested(&self) -> (Option<&[Self]>, Option<&[Self]>, Option<&Self>) {
+        (self.and.as_deref(), self.or.as_deref(), self.not.as_deref())
+    }
+}
+
 impl ReachSummaryFilter {
     /// The SQL condition on observations joined to their indicators (and
     /// contracts); `field` is its input path for errors.
@@ -125,28 +131,24 @@ impl ReachSummaryFilter {
     /// they keep (financial year, unit, aggregation, and the service with
     /// its districts and themes), at any depth.
     pub fn rollups_answer(&self) -> bool {
-        let own = self.period_end.is_none()
-            && self.indicator.is_none()
-            && self.indicator_code.is_none()
-            && self.contract.is_none()
-            && self.grant_round.is_none()
-            && self.organisation.is_none()
-            && self.qualifier.is_none();
-        own && self.and.iter().flatten().all(Self::rollups_answer)
-            && self.or.iter().flatten().all(Self::rollups_answer)
-            && self.not.iter().all(|f| f.rollups_answer())
+        self.throughout(&|f: &Self| {
+            f.period_end.is_none()
+                && f.indicator.is_none()
+                && f.indicator_code.is_none()
+                && f.contract.is_none()
+                && f.grant_round.is_none()
+                && f.organisation.is_none()
+                && f.qualifier.is_none()
+        })
     }
 
     /// Whether the area rollups can answer this filter: it names only the
     /// financial year, the unit and the aggregation, at any depth.
     pub fn area_rollups_answer(&self) -> bool {
-        let own = self.rollups_answer()
-            && self.service.is_none()
-            && self.district.is_none()
-            && self.theme.is_none();
-        own && self.and.iter().flatten().all(Self::area_rollups_answer)
-            && self.or.iter().flatten().all(Self::area_rollups_answer)
-            && self.not.iter().all(|f| f.area_rollups_answer())
+        self.rollups_answer()
+            && self.throughout(&|f: &Self| {
+                f.service.is_none() && f.district.is_none() && f.theme.is_none()
+            })
     }
 
     /// The filter for the store: on the observations, and on each kind of
@@ -525,5 +527,11 @@ mod tests {
             ..F::default()
         };
         assert!(!nested.rollups_answer(), "a contract deep inside");
+        let in_and = F {
+            and: Some(vec![year(), district()]),
+            ..F::default()
+        };
+        assert!(in_and.rollups_answer(), "a district inside `and`");
+        assert!(!in_and.area_rollups_answer(), "a district inside `and`");
     }
 }

@@ -8,7 +8,7 @@ use super::{count, qualifier};
 use crate::domain::aggregates::sum_bound;
 use crate::error::{AppError, AppResult};
 use crate::graphql::filter::{
-    combine, FinancialYearFilter, IdFilter, MoneyFilter, QualifierFilter,
+    combine, FinancialYearFilter, IdFilter, MoneyFilter, Nested, QualifierFilter,
 };
 use crate::graphql::loaders::cached;
 use crate::graphql::nodes::{Area, FundingStream, Organisation, Service, Theme};
@@ -95,21 +95,26 @@ pub(super) fn through(
     Ok(condition)
 }
 
+impl Nested for SpendSummaryFilter {
+    fn nested(&self) -> (Option<&[Self]>, Option<&[Self]>, Option<&Self>) {
+        (self.and.as_deref(), self.or.as_deref(), self.not.as_deref())
+    }
+}
+
 impl SpendSummaryFilter {
     /// Whether the spend rollups can answer this filter: it names only the
     /// financial year, the quarter and the funding stream, at any depth.
     pub fn rollups_answer(&self) -> bool {
-        let own = self.service.is_none()
-            && self.contract.is_none()
-            && self.provider.is_none()
-            && self.commissioner.is_none()
-            && self.district.is_none()
-            && self.theme.is_none()
-            && self.amount.is_none()
-            && self.qualifier.is_none();
-        own && self.and.iter().flatten().all(Self::rollups_answer)
-            && self.or.iter().flatten().all(Self::rollups_answer)
-            && self.not.iter().all(|f| f.rollups_answer())
+        self.throughout(&|f: &Self| {
+            f.service.is_none()
+                && f.contract.is_none()
+                && f.provider.is_none()
+                && f.commissioner.is_none()
+                && f.district.is_none()
+                && f.theme.is_none()
+                && f.amount.is_none()
+                && f.qualifier.is_none()
+        })
     }
 
     /// The same condition on `spend_rollups`, for a filter they answer.

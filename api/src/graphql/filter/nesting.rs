@@ -96,6 +96,16 @@ pub fn and_maybe(condition: Condition, part: Option<impl IntoCondition>) -> Cond
 pub trait Nested: Sized {
     /// `and`, `or` and `not`, where given.
     fn nested(&self) -> (Option<&[Self]>, Option<&[Self]>, Option<&Self>);
+
+    /// Whether `test` holds for this filter and every part nested in it, at
+    /// any depth.
+    fn throughout(&self, test: &impl Fn(&Self) -> bool) -> bool {
+        let (and, or, not) = self.nested();
+        test(self)
+            && and.into_iter().flatten().all(|part| part.throughout(test))
+            && or.into_iter().flatten().all(|part| part.throughout(test))
+            && not.is_none_or(|part| part.throughout(test))
+    }
 }
 
 /// A list's filter input: its own fields as a condition, combined with its
