@@ -105,13 +105,19 @@ mod tests {
 
     use super::ResultCache;
 
-    #[tokio::test]
-    async fn answers_until_a_write_and_drops_older_versions() {
+    /// A migrated SQLite database in a temporary file, and the file's path.
+    async fn scratch_database() -> (sea_orm::DatabaseConnection, std::path::PathBuf) {
         let path =
             std::env::temp_dir().join(format!("commtrack-cache-{}.db", uuid::Uuid::new_v4()));
         let db = crate::store::open(&format!("sqlite://{}", path.display()))
             .await
             .expect("a migrated database");
+        (db, path)
+    }
+
+    #[tokio::test]
+    async fn answers_until_a_write_and_drops_older_versions() {
+        let (db, path) = scratch_database().await;
         let cache = ResultCache::new(16);
         let computed = std::sync::atomic::AtomicUsize::new(0);
         let computed = std::sync::Arc::new(computed);
@@ -168,11 +174,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_computation_outlives_the_request_that_started_it() {
-        let path =
-            std::env::temp_dir().join(format!("commtrack-cache-{}.db", uuid::Uuid::new_v4()));
-        let db = crate::store::open(&format!("sqlite://{}", path.display()))
-            .await
-            .expect("a migrated database");
+        let (db, path) = scratch_database().await;
         let cache = ResultCache::new(16);
         // The request gives up (its client went away) before the result is in.
         let slow = cache.get_or_compute(&db, "slow".into(), |_db| async {
